@@ -1,0 +1,1 @@
+"""Scripts that measure speed and capacity. They print figures; they assert nothing."""

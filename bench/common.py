@@ -1,0 +1,102 @@
+"""Shared helpers for the bench scripts: a throwaway database and a served app."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bench_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """Production-like settings (DEBUG off) on a throwaway database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.django_settings",
+        "SHOWRUNNER_DATA_DIR": str(data_dir),
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SHOWRUNNER_PLAIN_STATIC": "true",
+        "STATIC_ROOT": str(data_dir / "static"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+    if env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = env["DATABASE_URL"]
+    return env
+
+
+@contextmanager
+def data_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="showrunner-bench-") as folder:
+        yield Path(folder)
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def run_python(env: dict[str, str], code: str) -> str:
+    return subprocess.run(
+        [PYTHON, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@contextmanager
+def served(
+    env: dict[str, str], args: Sequence[str] = (), *, server_pid: bool = False
+) -> Iterator[Any]:
+    """uvicorn serving the app as bin/run does; yields the base URL (and its pid, if asked)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            PYTHON, "-m", "uvicorn", "showrunner.asgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
+            "--timeout-graceful-shutdown", "2", *args,
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        base = f"http://127.0.0.1:{port}"
+        yield (base, process.pid) if server_pid else base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]

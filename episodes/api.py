@@ -1,0 +1,198 @@
+"""The HTTP API for Stream Deck, Bitfocus Companion and scripts (docs/api.md).
+
+``Authorization: Bearer <token>``, tokens from ``manage.py create_api_token``. Token calls need
+no CSRF token: a browser never sends the header on its own. Commands go through the same code
+as the show caller's page (:func:`episodes.views.live.run_command`).
+"""
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from showrunner.auth import Action, can, visible_shows
+
+from . import onair
+from .live import ACTIONS, InvalidAction
+from .models import ApiToken, Episode
+from .push import current_snapshot
+from .views.live import run_command
+
+TOKEN_PREFIX = "sr_"  # noqa: S105 - marks the value as ours, it is not a secret
+CACHE_SECONDS = 10.0  # a revoked token stops working within this long
+COMMANDS = (*ACTIONS, "message", "take_control")
+
+_token_cache: dict[str, tuple[float, AbstractBaseUser | None, int | None]] = {}
+_access_cache: dict[tuple[int, int], tuple[float, JsonResponse | None]] = {}
+
+
+def new_token(user: AbstractBaseUser, name: str = "") -> str:
+    """Create a token for ``user``; the value is returned once and only its hash is kept."""
+    value = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user, name=name, key_hash=token_hash(value), prefix=value[: len(TOKEN_PREFIX) + 5]
+    )
+    return value
+
+
+def token_hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def token_user(request: HttpRequest) -> tuple[AbstractBaseUser | None, int | None]:
+    """The user a bearer token belongs to, and the token's id (for telling repeats apart)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None, None
+    digest = token_hash(value.strip())
+    now = time.monotonic()
+    cached = _token_cache.get(digest)
+    if cached is None or now - cached[0] > CACHE_SECONDS:
+        token = (
+            ApiToken.objects.filter(key_hash=digest, revoked_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        user = token.user if token is not None and token.user.is_active else None
+        cached = (now, user, token.pk if token is not None else None)
+        _token_cache[digest] = cached
+        if token is not None:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    _, user, token_id = cached
+    if user is None:
+        return None, None
+    return user, token_id
+
+
+def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        user, token_id = token_user(request)
+        if user is None:
+            response = JsonResponse(
+                {"error": "Send a valid API token: Authorization: Bearer <token>."}, status=401
+            )
+            response["WWW-Authenticate"] = 'Bearer realm="showrunner"'
+            return response
+        request.api_user = user  # type: ignore[attr-defined]
+        request.api_token_id = token_id  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def episode_for(request: HttpRequest, pk: int, action: Action) -> Episode | JsonResponse:
+    episode = (
+        Episode.objects.select_related("show").filter(pk=pk, is_template=False).order_by().first()
+    )
+    if episode is None:
+        return JsonResponse({"error": f"There is no episode {pk}."}, status=404)
+    if not can(request.api_user, episode.show, action):  # type: ignore[attr-defined]
+        return forbidden()
+    return episode
+
+
+def may_view(request: HttpRequest, pk: int) -> JsonResponse | None:
+    """None if this token's user may read the episode, else the refusal. The answer is kept
+    for a few seconds per user and episode (like the token itself), so a Stream Deck polling
+    the state costs no query; a role taken away stops working within that time."""
+    key = (request.api_user.pk, pk)  # type: ignore[attr-defined]
+    now = time.monotonic()
+    cached = _access_cache.get(key)
+    if cached is None or now - cached[0] > CACHE_SECONDS:
+        found = episode_for(request, pk, Action.VIEW)
+        cached = (now, found if isinstance(found, JsonResponse) else None)
+        _access_cache[key] = cached
+    return cached[1]
+
+
+def forbidden() -> JsonResponse:
+    return JsonResponse({"error": "This token may not do that on this show."}, status=403)
+
+
+def json_body(request: HttpRequest) -> dict[str, Any]:
+    """The command's JSON object; an empty body is an empty object, whatever the content type
+    (a hardware button sends what it sends)."""
+    if not request.body.strip():
+        return {}
+    try:
+        data = json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidAction("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise InvalidAction('The request body must be a JSON object, like {"version": 3}.')
+    return data
+
+
+@api_view
+@require_GET
+def episodes(request: HttpRequest) -> JsonResponse:
+    shows = visible_shows(request.api_user)  # type: ignore[attr-defined]
+    found = (
+        Episode.objects.filter(show__in=shows, is_template=False)
+        .select_related("show")
+        .order_by("-starts_at", "-air_date", "-number")
+    )
+    return JsonResponse(
+        {
+            "episodes": [
+                {
+                    "id": episode.pk,
+                    "show": {"slug": episode.show.slug, "name": episode.show.name},
+                    "number": episode.number,
+                    "title": episode.title,
+                    "starts_at": episode.starts_at.isoformat() if episode.starts_at else None,
+                    "status": episode.status,
+                }
+                for episode in found
+            ]
+        }
+    )
+
+
+@api_view
+@require_GET
+def live_state(request: HttpRequest, pk: int) -> JsonResponse:
+    refused = may_view(request, pk)
+    if refused is not None:
+        return refused
+    return JsonResponse(onair.at_now(current_snapshot(pk, onair.TEAM), timezone.now()))
+
+
+@api_view
+@require_POST
+def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
+    episode = episode_for(request, pk, Action.CALL)
+    if isinstance(episode, JsonResponse):
+        return episode
+    if action not in COMMANDS:
+        return JsonResponse(
+            {"error": f"“{action}” is not a command; use one of {', '.join(COMMANDS)}."},
+            status=404,
+        )
+    try:
+        data = json_body(request)
+    except InvalidAction as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    response = run_command(
+        episode,
+        action,
+        data,
+        user=request.api_user,  # type: ignore[attr-defined]
+        source=f"token:{request.api_token_id}",  # type: ignore[attr-defined]
+    )
+    # The API answers with the state itself at the top level, as GET .../live does.
+    payload = json.loads(response.content)
+    state = payload.pop("state")
+    return JsonResponse({**state, **payload}, status=response.status_code)

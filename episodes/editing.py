@@ -1,0 +1,635 @@
+"""The edits producers make in the episode editor.
+
+Every edit is checked against the version the producer's screen showed, inside the UPDATE
+itself (``WHERE version = %s``), so two producers, or two worker processes, can never both win,
+on SQLite as on PostgreSQL. A refused edit raises :class:`Conflict` and changes nothing.
+
+Rows carry their own ``version`` (a cell edit conflicts only with an edit of the same row);
+adding, removing and reordering check the episode's ``layout_version``. Every edit bumps the
+episode's ``revision``, which open screens watch to know they should refresh.
+
+Each edit is recorded as a :class:`~episodes.models.Change` holding what restores the state
+before it, so the producer who made it can undo it for a few minutes.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import broadcast, onair, ordering
+from .models import Appearance, Change, Episode, NewsItem, Question, Segment, Show
+
+UNDO_WINDOW = timedelta(minutes=5)
+
+Ordered = Segment | Question | NewsItem
+MODELS: dict[str, type[models.Model]] = {
+    "episode": Episode,
+    "segment": Segment,
+    "question": Question,
+    "news": NewsItem,
+    "appearance": Appearance,
+}
+NAMES = {model: name for name, model in MODELS.items()}
+
+
+class Conflict(Exception):
+    """The edit was made against a stale version; ``current`` is the row as it is now."""
+
+    def __init__(self, message: str, current: models.Model | None = None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class CannotUndo(Exception):
+    pass
+
+
+@dataclass
+class Actor:
+    """Who makes an edit, and when (time is passed in, never read here)."""
+
+    user: AbstractBaseUser | None
+    now: datetime
+
+
+def bump_revision(episode_id: int) -> None:
+    """Something in the episode changed: open screens refresh, guests are told (once settled)."""
+    Episode.objects.filter(pk=episode_id).update(
+        revision=F("revision") + 1, updated_at=timezone.now()
+    )
+    broadcast.announce(episode_id)
+
+
+def claim_layout(episode: Episode, expected: int | None) -> None:
+    """Check-and-bump the layout version; ``None`` takes whatever is current (undo does)."""
+    rows = Episode.objects.filter(pk=episode.pk)
+    if expected is not None:
+        rows = rows.filter(layout_version=expected)
+    if not rows.update(
+        layout_version=F("layout_version") + 1,
+        revision=F("revision") + 1,
+        updated_at=timezone.now(),
+    ):
+        raise Conflict(
+            "The run-sheet changed while you were working: someone added, removed or moved "
+            "something. This is the current run-sheet; your change was not applied."
+        )
+    broadcast.announce(episode.pk)
+    episode.refresh_from_db(fields=["layout_version", "revision"])
+
+
+def record(
+    episode: Episode, actor: Actor, action: str, description: str, undo: dict[str, Any]
+) -> Change:
+    return Change.objects.create(
+        episode=episode,
+        user=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        created_at=actor.now,
+        action=action,
+        description=description[:300],
+        undo=undo,
+    )
+
+
+def episode_of(obj: models.Model) -> Episode:
+    if isinstance(obj, Episode):
+        return obj
+    if isinstance(obj, Question):
+        return obj.segment.episode
+    return obj.episode  # type: ignore[attr-defined, no-any-return]
+
+
+def field_values(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        values[field.attname] = getattr(obj, field.attname)
+    return values
+
+
+def to_json(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+
+
+def from_json(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    converted = {}
+    for attname, value in values.items():
+        field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+        converted[attname] = field.to_python(value) if value is not None else None
+    return converted
+
+
+# -- what is on air stays as it was ----------------------------------------------------------------
+
+ON_AIR = "This segment has already been on air, so its plan can no longer change."
+
+
+def check_not_played(obj: models.Model) -> None:
+    """Segments (and their questions) that have been on air in the show now running are
+    locked; the rest of the run-sheet stays editable on air."""
+    segment_id = (
+        obj.pk
+        if isinstance(obj, Segment)
+        else obj.segment_id
+        if isinstance(obj, Question)
+        else None
+    )
+    if segment_id is None:
+        return
+    episode = episode_of(obj)
+    if segment_id in onair.locked_segment_ids(episode):
+        raise Conflict(ON_AIR)
+
+
+def check_positions_kept(
+    episode: Episode, new_order: Sequence[int] | None = None, opening_at: int | None = None
+) -> None:
+    """Refuse a layout change that would move a segment that has been on air."""
+    locked = onair.locked_segment_ids(episode)
+    if not locked:
+        return
+    current = list(
+        Segment.objects.filter(episode=episode).order_by("position").values_list("pk", flat=True)
+    )
+    if new_order is not None:
+        moved = [
+            pk
+            for pk in locked
+            if pk in current and pk in new_order and current.index(pk) != list(new_order).index(pk)
+        ]
+        if moved:
+            raise Conflict("Segments that have been on air keep their place in the run-sheet.")
+    if opening_at is not None:
+        later = current[opening_at - 1 :]
+        if any(pk in locked for pk in later):
+            raise Conflict("Segments that have been on air keep their place in the run-sheet.")
+
+
+# -- changing fields -----------------------------------------------------------------------------
+
+
+def update_fields(
+    obj: models.Model,
+    changes: dict[str, Any],
+    expected_version: int,
+    actor: Actor,
+    *,
+    description: str,
+) -> models.Model:
+    """Set ``changes`` (attnames → values) on ``obj`` if it is still at ``expected_version``."""
+    model = type(obj)
+    episode = episode_of(obj)
+    check_not_played(obj)
+    with transaction.atomic():
+        current = model._default_manager.filter(pk=obj.pk).first()
+        if current is None:
+            raise Conflict("This was deleted by someone else while you were working.")
+        if current.version != expected_version:  # type: ignore[attr-defined]
+            raise Conflict(stale_message(current), current)
+        before = {name: getattr(current, name) for name in changes}
+        if before == changes:
+            return current
+        extra = {"updated_at": actor.now} if isinstance(current, Episode) else {}
+        updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
+            **changes, **extra, version=F("version") + 1
+        )
+        if not updated:
+            raise Conflict(stale_message(current), model._default_manager.get(pk=obj.pk))
+        bump_revision(episode.pk)
+        current.refresh_from_db()
+        record(
+            episode,
+            actor,
+            "edit",
+            description,
+            {
+                "kind": "fields",
+                "model": NAMES[model],
+                "pk": obj.pk,
+                "before": to_json(before),
+                "version": current.version,  # type: ignore[attr-defined]
+            },
+        )
+    return current
+
+
+def stale_message(current: models.Model) -> str:
+    return (
+        "Someone else changed this while you were editing, so your edit was not saved. "
+        "The current values are shown."
+    )
+
+
+def set_addressees(
+    question: Question,
+    appearance_ids: Sequence[int],
+    for_everyone: bool,
+    expected_version: int,
+    actor: Actor,
+) -> Question:
+    """Address ``question`` to these appearances of its episode, or to everyone."""
+    episode = question.segment.episode
+    check_not_played(question)
+    with transaction.atomic():
+        current = Question.objects.filter(pk=question.pk).first()
+        if current is None:
+            raise Conflict("This question was deleted by someone else.")
+        if current.version != expected_version:
+            raise Conflict(stale_message(current), current)
+        before_ids = sorted(current.addressed_to.values_list("pk", flat=True))
+        before_everyone = current.for_everyone
+        updated = Question.objects.filter(pk=question.pk, version=expected_version).update(
+            for_everyone=for_everyone, version=F("version") + 1
+        )
+        if not updated:
+            raise Conflict(stale_message(current), Question.objects.get(pk=question.pk))
+        ids = episode.appearances.filter(pk__in=appearance_ids).values_list("pk", flat=True)
+        current.addressed_to.set(sorted(ids))
+        bump_revision(episode.pk)
+        current.refresh_from_db()
+        record(
+            episode,
+            actor,
+            "edit",
+            f"change whom “{current.text[:60]}” is for",
+            {
+                "kind": "addressees",
+                "pk": current.pk,
+                "ids": before_ids,
+                "for_everyone": before_everyone,
+                "version": current.version,
+            },
+        )
+    return current
+
+
+# -- adding, removing, moving --------------------------------------------------------------------
+
+
+def siblings_of(obj: Ordered) -> models.QuerySet:
+    if isinstance(obj, Question):
+        return Question.objects.filter(segment_id=obj.segment_id)
+    if isinstance(obj, Segment):
+        return Segment.objects.filter(episode_id=obj.episode_id)
+    return NewsItem.objects.filter(episode_id=obj.episode_id)
+
+
+def add_segment(
+    episode: Episode,
+    expected_layout: int,
+    actor: Actor,
+    *,
+    after: Segment | None = None,
+    title: str = "New segment",
+) -> Segment:
+    """A new segment at the end, or right after ``after``."""
+    with transaction.atomic():
+        claim_layout(episode, expected_layout)
+        siblings = Segment.objects.filter(episode=episode)
+        if after is None:
+            position = ordering.next_position(siblings)
+        else:
+            position = after.position + 1
+            check_positions_kept(episode, opening_at=position)
+            ordering.open_gap(siblings, position)
+        segment = Segment.objects.create(episode=episode, position=position, title=title)
+        undo = {"kind": "remove", "model": "segment", "pk": segment.pk}
+        record(episode, actor, "add", f"add “{segment.title}”", undo)
+    return segment
+
+
+def duplicate_segment(segment: Segment, expected_layout: int, actor: Actor) -> Segment:
+    """A copy right below, with its questions (and whom they address)."""
+    episode = segment.episode
+    with transaction.atomic():
+        claim_layout(episode, expected_layout)
+        check_positions_kept(episode, opening_at=segment.position + 1)
+        siblings = Segment.objects.filter(episode=episode)
+        ordering.open_gap(siblings, segment.position + 1)
+        copy = Segment.objects.create(
+            episode=episode,
+            position=segment.position + 1,
+            title=segment.title,
+            kind=segment.kind,
+            planned_seconds=segment.planned_seconds,
+            planned_max_seconds=segment.planned_max_seconds,
+            notes=segment.notes,
+            owner=segment.owner,
+        )
+        copy_questions(segment.questions.all(), copy, keep_addressees=True)
+        record(
+            episode,
+            actor,
+            "duplicate",
+            f"duplicate “{segment.title}”",
+            {"kind": "remove", "model": "segment", "pk": copy.pk},
+        )
+    return copy
+
+
+def copy_questions(
+    questions: Iterable[Question],
+    segment: Segment,
+    *,
+    keep_addressees: bool,
+    recurring_only: bool = False,
+) -> None:
+    position = 0
+    for question in questions:
+        if recurring_only and not question.is_recurring:
+            continue
+        position += 1
+        copy = Question.objects.create(
+            segment=segment,
+            position=position,
+            text=question.text,
+            notes=question.notes,
+            for_everyone=question.for_everyone,
+            is_recurring=question.is_recurring,
+        )
+        if keep_addressees:
+            copy.addressed_to.set(question.addressed_to.all())
+
+
+def add_question(segment: Segment, text: str, expected_layout: int, actor: Actor) -> Question:
+    episode = segment.episode
+    check_not_played(segment)
+    with transaction.atomic():
+        claim_layout(episode, expected_layout)
+        question = Question.objects.create(
+            segment=segment,
+            position=ordering.next_position(Question.objects.filter(segment=segment)),
+            text=text,
+        )
+        record(
+            episode,
+            actor,
+            "add",
+            f"add question “{text[:60]}”",
+            {"kind": "remove", "model": "question", "pk": question.pk},
+        )
+    return question
+
+
+def add_news(
+    episode: Episode, items: Sequence[tuple[str, str]], expected_layout: int, actor: Actor
+) -> list[NewsItem]:
+    """News items (title, url) appended in order, all in one change."""
+    with transaction.atomic():
+        claim_layout(episode, expected_layout)
+        start = ordering.next_position(NewsItem.objects.filter(episode=episode))
+        created = [
+            NewsItem.objects.create(episode=episode, position=start + i, title=title, url=url)
+            for i, (title, url) in enumerate(items)
+        ]
+        record(
+            episode,
+            actor,
+            "add",
+            f"add {len(created)} news item{'s' if len(created) != 1 else ''}",
+            {"kind": "remove", "model": "news", "pks": [item.pk for item in created]},
+        )
+    return created
+
+
+def delete(obj: Ordered, expected_layout: int, actor: Actor) -> None:
+    """Remove a segment (with its questions), a question or a news item; undoable."""
+    episode = episode_of(obj)
+    check_not_played(obj)
+    if isinstance(obj, Segment):
+        check_positions_kept(episode, opening_at=obj.position)
+    with transaction.atomic():
+        claim_layout(episode, expected_layout)
+        snapshot = snapshot_of(obj)
+        siblings = siblings_of(obj)
+        position = obj.position
+        obj.delete()
+        ordering.close_gap(siblings, position)
+        label = obj.title if not isinstance(obj, Question) else obj.text[:60]
+        record(episode, actor, "delete", f"delete “{label}”", {"kind": "restore", **snapshot})
+
+
+def move(obj: Ordered, to_index: int, expected_layout: int, actor: Actor) -> None:
+    """Put ``obj`` at ``to_index`` (0-based) among its siblings."""
+    episode = episode_of(obj)
+    check_not_played(obj)
+    with transaction.atomic():
+        claim_layout(episode, expected_layout)
+        siblings = siblings_of(obj)
+        before = list(siblings.order_by("position").values_list("pk", flat=True))
+        after = ordering.moved(before, obj.pk, to_index)
+        if after == before:
+            return
+        if isinstance(obj, Segment):
+            check_positions_kept(episode, new_order=after)
+        ordering.renumber(siblings, after)
+        label = obj.title if not isinstance(obj, Question) else obj.text[:60]
+        record(
+            episode,
+            actor,
+            "move",
+            f"move “{label}”",
+            {"kind": "order", "model": NAMES[type(obj)], "parent": parent_of(obj), "pks": before},
+        )
+
+
+def parent_of(obj: Ordered) -> int:
+    return obj.segment_id if isinstance(obj, Question) else obj.episode_id
+
+
+def snapshot_of(obj: Ordered) -> dict[str, Any]:
+    fields = {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname != "version"
+    }
+    snapshot: dict[str, Any] = {"model": NAMES[type(obj)], "fields": to_json(fields)}
+    if isinstance(obj, Question):
+        snapshot["addressed_to"] = list(obj.addressed_to.values_list("pk", flat=True))
+    if isinstance(obj, Segment):
+        snapshot["questions"] = [snapshot_of(q) for q in obj.questions.all()]
+    return snapshot
+
+
+def restore(snapshot: dict[str, Any]) -> models.Model:
+    model = MODELS[snapshot["model"]]
+    fields = from_json(model, snapshot["fields"])
+    if model._default_manager.filter(pk=fields["id"]).exists():
+        fields.pop("id")
+    obj = model(**fields)
+    obj.save(force_insert=True)
+    if isinstance(obj, Question):
+        obj.addressed_to.set(
+            Appearance.objects.filter(pk__in=snapshot["addressed_to"], episode=obj.segment.episode)
+        )
+    for question in snapshot.get("questions", []):
+        question["fields"]["segment_id"] = obj.pk
+        restore(question)
+    return obj
+
+
+# -- undo ----------------------------------------------------------------------------------------
+
+
+def last_change(episode: Episode, actor: Actor) -> Change | None:
+    if actor.user is None or not actor.user.is_authenticated:
+        return None
+    return (
+        Change.objects.filter(
+            episode=episode,
+            user=actor.user,
+            undone_at__isnull=True,
+            created_at__gte=actor.now - UNDO_WINDOW,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def undo_last(episode: Episode, actor: Actor) -> Change:
+    """Undo ``actor``'s most recent change to ``episode`` made within the last few minutes."""
+    with transaction.atomic():
+        change = last_change(episode, actor)
+        if change is None:
+            raise CannotUndo("There is nothing of yours to undo from the last few minutes.")
+        apply_undo(episode, change.undo)
+        Change.objects.filter(pk=change.pk).update(undone_at=actor.now)
+        change.undone_at = actor.now
+    return change
+
+
+def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
+    kind = undo["kind"]
+    if kind == "fields":
+        model = MODELS[undo["model"]]
+        updated = model._default_manager.filter(pk=undo["pk"], version=undo["version"]).update(
+            **from_json(model, undo["before"]), version=F("version") + 1
+        )
+        if not updated:
+            raise CannotUndo("It has been changed again since, so it cannot be undone.")
+        bump_revision(episode.pk)
+    elif kind == "addressees":
+        question = Question.objects.filter(pk=undo["pk"], version=undo["version"]).first()
+        if question is None:
+            raise CannotUndo("The question has been changed again since.")
+        Question.objects.filter(pk=question.pk).update(
+            for_everyone=undo["for_everyone"], version=F("version") + 1
+        )
+        question.addressed_to.set(episode.appearances.filter(pk__in=undo["ids"]))
+        bump_revision(episode.pk)
+    elif kind == "remove":
+        model = MODELS[undo["model"]]
+        claim_layout(episode, None)
+        for pk in undo.get("pks", [undo.get("pk")]):
+            obj = model._default_manager.filter(pk=pk).first()
+            if obj is not None:
+                siblings, position = siblings_of(obj), obj.position  # type: ignore[arg-type]
+                obj.delete()
+                ordering.close_gap(siblings, position)
+    elif kind == "restore":
+        claim_layout(episode, None)
+        model = MODELS[undo["model"]]
+        fields = from_json(model, undo["fields"])
+        probe = model(**fields)
+        siblings = siblings_of(probe)  # type: ignore[arg-type]
+        position = min(fields["position"], ordering.next_position(siblings))
+        undo["fields"]["position"] = position
+        ordering.open_gap(siblings, position)
+        restore(undo)
+    elif kind == "order":
+        claim_layout(episode, None)
+        model = MODELS[undo["model"]]
+        parent = "segment_id" if model is Question else "episode_id"
+        siblings = model._default_manager.filter(**{parent: undo["parent"]})
+        if set(siblings.values_list("pk", flat=True)) != set(undo["pks"]):
+            raise CannotUndo("Items were added or removed since, so the order cannot be undone.")
+        ordering.renumber(siblings, undo["pks"])
+    else:
+        raise CannotUndo(f"Unknown change {kind!r}.")
+
+
+# -- whole episodes ------------------------------------------------------------------------------
+
+
+def template_of(show: Show) -> Episode:
+    """The show's template episode, created (empty) the first time it is asked for."""
+    template = Episode.objects.filter(show=show, is_template=True).first()
+    if template is None:
+        template = Episode.objects.create(
+            show=show,
+            is_template=True,
+            title="Template",
+            target_seconds=show.default_target_seconds,
+            status=Episode.Status.DRAFT,
+        )
+    return template
+
+
+def next_number(show: Show) -> int:
+    top = Episode.objects.filter(show=show).aggregate(top=models.Max("number"))["top"]
+    return (top or 0) + 1
+
+
+def suggested_start(show: Show, now: datetime) -> datetime | None:
+    """A week after the show's latest scheduled start, if that is still ahead; else None."""
+    latest = (
+        Episode.objects.filter(show=show, is_template=False, starts_at__isnull=False)
+        .order_by("-starts_at")
+        .first()
+    )
+    if latest is None or latest.starts_at is None:
+        return None
+    start = latest.starts_at
+    while start <= now:
+        start += timedelta(days=7)
+    if start == latest.starts_at:
+        start += timedelta(days=7)
+    # Keep the local time of day across a daylight-saving change.
+    local = latest.starts_at.astimezone(show.zone)
+    target_day = start.astimezone(show.zone).date()
+    return datetime.combine(target_day, local.time().replace(tzinfo=None), tzinfo=show.zone)
+
+
+def new_episode(source: Episode, actor: Actor) -> Episode:
+    """A draft episode with the next number, copying ``source``'s segments and durations.
+
+    From the template, everything in its segments comes along (notes and all its questions);
+    from an earlier episode, only recurring questions do, and no notes, guests or news.
+    """
+    show = source.show
+    with transaction.atomic():
+        starts_at = suggested_start(show, actor.now)
+        episode = Episode.objects.create(
+            show=show,
+            number=next_number(show),
+            title="",
+            starts_at=starts_at,
+            target_seconds=source.target_seconds,
+            hook=source.hook if source.is_template else "",
+            status=Episode.Status.DRAFT,
+        )
+        for segment in source.segments.prefetch_related("questions"):
+            copy = Segment.objects.create(
+                episode=episode,
+                position=segment.position,
+                title=segment.title,
+                kind=segment.kind,
+                planned_seconds=segment.planned_seconds,
+                planned_max_seconds=segment.planned_max_seconds,
+                notes=segment.notes if source.is_template else "",
+            )
+            copy_questions(
+                segment.questions.all(),
+                copy,
+                keep_addressees=False,
+                recurring_only=not source.is_template,
+            )
+        if source.is_template:
+            Question.objects.filter(segment__episode=episode).update(is_recurring=True)
+    return episode

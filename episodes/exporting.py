@@ -1,0 +1,86 @@
+"""An episode as an :class:`EpisodeDocument`, ready for any of the outside formats."""
+
+from django.db.models import Prefetch, QuerySet
+
+from .formats.document import (
+    EVERYONE,
+    EpisodeDocument,
+    NewsDoc,
+    QuestionDoc,
+    SegmentDoc,
+    SpeakerDoc,
+)
+from .models import Appearance, Episode, Question, Segment
+
+
+def episodes_for_export() -> QuerySet[Episode]:
+    """Episodes with everything :func:`episode_document` reads, in a fixed number of queries."""
+    return Episode.objects.select_related("show").prefetch_related(
+        Prefetch("appearances", queryset=Appearance.objects.select_related("speaker")),
+        Prefetch(
+            "segments",
+            queryset=Segment.objects.select_related("owner__speaker").prefetch_related(
+                Prefetch(
+                    "questions",
+                    queryset=Question.objects.prefetch_related("addressed_to__speaker"),
+                )
+            ),
+        ),
+        "news_items",
+    )
+
+
+def episode_document(episode: Episode) -> EpisodeDocument:
+    return EpisodeDocument(
+        show_slug=episode.show.slug,
+        show_name=episode.show.name,
+        show_time_zone=episode.show.time_zone,
+        number=episode.number,
+        title=episode.title,
+        air_date=episode.air_date,
+        starts_at=episode.local_start(),
+        target_seconds=episode.target_seconds,
+        status=episode.status,
+        hook=episode.hook,
+        description=episode.description,
+        recording_url=episode.recording_url,
+        join_url=episode.join_url,
+        speakers=[
+            SpeakerDoc(
+                name=appearance.speaker.name,
+                role=appearance.role,
+                is_group=appearance.speaker.is_group,
+                email=appearance.speaker.email,
+                links=list(appearance.speaker.links),
+            )
+            for appearance in episode.appearances.all()
+        ],
+        segments=[
+            SegmentDoc(
+                title=segment.title,
+                kind=segment.kind,
+                planned_seconds=segment.planned_seconds,
+                planned_max_seconds=segment.planned_max_seconds,
+                owner=segment.owner.speaker.name if segment.owner else None,
+                notes=segment.notes,
+                questions=[
+                    QuestionDoc(
+                        text=question.text,
+                        addressed_to=(
+                            [EVERYONE]
+                            if question.for_everyone
+                            else [a.speaker.name for a in question.addressed_to.all()]
+                        ),
+                        notes=question.notes,
+                        status=question.status,
+                    )
+                    for question in segment.questions.all()
+                ],
+            )
+            for segment in episode.segments.all()
+        ],
+        news=[
+            NewsDoc(title=item.title, url=item.url, notes=item.notes)
+            for item in episode.news_items.all()
+        ],
+    )

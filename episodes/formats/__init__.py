@@ -1,0 +1,51 @@
+"""Outside formats: one module each, all reading into and writing from an EpisodeDocument."""
+
+import re
+from datetime import date
+from pathlib import PurePath
+
+from . import episode_json, hugo_recap, markdown_runsheet
+from .document import EpisodeDocument, ParseError
+
+NUMBERED = re.compile(r"^(?P<number>\d+)-")
+
+
+def number_from_path(path: PurePath) -> int | None:
+    """``19-some-slug/notes.md`` or ``19-notes.md`` → 19; the file name first, then folders."""
+    for part in [path.name, *(parent.name for parent in path.parents)]:
+        match = NUMBERED.match(part)
+        if match:
+            return int(match.group("number"))
+    return None
+
+
+def read(
+    text: str,
+    *,
+    today: date,
+    path: PurePath | None = None,
+    number: int | None = None,
+    show: str | None = None,
+) -> list[EpisodeDocument]:
+    """Parse a run-sheet, recap post or episode JSON; the format is told by the content.
+
+    ``number`` and ``show`` (a slug) override what the document says; without a number in the
+    document either, one is taken from the file or folder name.
+    """
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if (path is not None and path.suffix.lower() == ".json") or stripped.startswith(("{", "[")):
+        docs = episode_json.loads(text)
+        for doc in docs:
+            if show:
+                doc.show_slug = show
+            if number is not None:
+                doc.number = number
+        return docs
+    reader = hugo_recap if hugo_recap.looks_like_recap(stripped) else markdown_runsheet
+    doc = reader.parse(text, today=today, number=number, show=show)
+    if doc.number is None and path is not None:
+        doc.number = number_from_path(path)
+    return [doc]
+
+
+__all__ = ["EpisodeDocument", "ParseError", "number_from_path", "read"]

@@ -1,0 +1,505 @@
+"""Shows, their episodes, and what an episode is made of: segments, questions, news, guests.
+
+Rules that span rows live in the database as constraints (unique positions, unique episode
+numbers, min ≤ max). Positions are kept gap-free by :mod:`episodes.ordering`.
+"""
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from showrunner.timezones import validate_time_zone
+from speakers.models import Speaker
+
+from . import runsheet
+
+
+class Role(models.TextChoices):
+    PRODUCER = "producer", "Producer"
+    SHOW_CALLER = "show_caller", "Show caller"
+    HOST = "host", "Host"
+
+
+class Show(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default=settings.SHOWRUNNER_DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+    )
+    default_target_seconds = models.PositiveIntegerField(
+        default=3600, help_text="Planned length of an episode, in seconds."
+    )
+    warning_seconds = models.PositiveIntegerField(
+        default=120, help_text="The live timer turns to warning with this much left."
+    )
+    danger_seconds = models.PositiveIntegerField(
+        default=60, help_text="The live timer turns to danger with this much left."
+    )
+    call_minutes = models.PositiveIntegerField(
+        default=30, help_text="How long before air guests should arrive."
+    )
+    contact_name = models.CharField(max_length=200, blank=True, help_text="Whom guests contact.")
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class ShowRole(models.Model):
+    """A person's role on one show; someone can produce one show and host another."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="show_roles"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["show", "user", "role"], name="unique_show_user_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.show}"
+
+
+class Episode(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        LIVE = "live", "Live"
+        DONE = "done", "Done"
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="episodes")
+    number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Unique within the show; empty for a draft."
+    )
+    title = models.CharField(max_length=200, blank=True)
+    air_date = models.DateField(
+        null=True, blank=True, help_text="Set from the air start when the time is known."
+    )
+    starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="Air start; empty while only the date is known."
+    )
+    target_seconds = models.PositiveIntegerField(help_text="Planned length, in seconds.")
+    hook = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    recording_url = models.URLField(max_length=500, blank=True)
+    join_url = models.URLField(
+        max_length=500, blank=True, help_text="Where guests join: a studio or meeting link."
+    )
+    hard_out_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the show must be off air, if it must."
+    )
+    call_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the show's: how long before air guests arrive."
+    )
+    is_template = models.BooleanField(
+        default=False, help_text="The show's template: what a new episode starts from."
+    )
+    # Three counters, each checked in the UPDATE that changes what it guards:
+    # version: the episode's own fields; layout_version: which segments, questions and news
+    # there are and their order; revision: anything at all, so open screens know to refresh.
+    version = models.PositiveIntegerField(default=1)
+    layout_version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-air_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["show", "number"], name="unique_episode_number"),
+            models.UniqueConstraint(
+                fields=["show"], condition=Q(is_template=True), name="one_template_per_show"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(air_date__isnull=False),
+                name="episode_start_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["show", "air_date"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The date is derived from the start whenever the start is known, so the two never
+        # disagree; it stays settable on its own while the time is not known yet.
+        if self.starts_at is not None:
+            self.air_date = self.local_start().date()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "air_date"}
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        head = f"{self.show.name} #{self.number}" if self.number is not None else self.show.name
+        return f"{head}: {self.title}" if self.title else head
+
+    def local_start(self) -> datetime | None:
+        """The air start in the show's time zone."""
+        if self.starts_at is None:
+            return None
+        return self.starts_at.astimezone(self.show.zone)
+
+    @property
+    def target(self) -> timedelta:
+        return timedelta(seconds=self.target_seconds)
+
+    @property
+    def call_time(self) -> datetime | None:
+        """When guests should be there: the air start less the call minutes."""
+        if self.starts_at is None:
+            return None
+        minutes = self.call_minutes if self.call_minutes is not None else self.show.call_minutes
+        return self.starts_at - timedelta(minutes=minutes)
+
+    def airs_on(self) -> date | None:
+        return self.air_date
+
+    def run_sheet(self, *, now: datetime) -> runsheet.RunSheet:
+        """The computed run-sheet; uses ``segments`` as prefetched by the caller."""
+        return runsheet.build(
+            list(self.segments.all()), starts_at=self.starts_at, target=self.target, now=now
+        )
+
+
+class Appearance(models.Model):
+    """A speaker on one episode, in a role, with what the producer wants them to prepare."""
+
+    class Role(models.TextChoices):
+        HOST = "host", "Host"
+        CO_HOST = "co_host", "Co-host"
+        GUEST = "guest", "Guest"
+        PRESENTER = "presenter", "Presenter"
+        PRODUCER = "producer", "Producer"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="appearances")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="appearances")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.GUEST)
+    notes = models.TextField(
+        blank=True, help_text="For this guest: what to prepare. Shown to the guest."
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "speaker"], name="unique_appearance")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker.name} ({self.get_role_display()})"
+
+
+class Segment(models.Model):
+    class Kind(models.TextChoices):
+        HOOK = "hook", "Hook"
+        NEWS = "news", "News"
+        INTRO = "intro", "Intro"
+        QUESTIONS = "questions", "Questions"
+        DEMO = "demo", "Demo"
+        WRAP_UP = "wrap_up", "Wrap-up"
+        OTHER = "other", "Other"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="segments")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    planned_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Planned duration; the minimum when it is a range."
+    )
+    planned_max_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Equal to the minimum unless the duration is a range."
+    )
+    notes = models.TextField(blank=True, help_text="Markdown, for the team only.")
+    owner = models.ForeignKey(
+        Appearance,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_segments",
+        help_text="Who leads this segment.",
+    )
+    warning_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the show's warning threshold."
+    )
+    danger_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the show's danger threshold."
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "position"], name="unique_segment_position"),
+            models.CheckConstraint(
+                condition=(
+                    Q(planned_seconds__isnull=True, planned_max_seconds__isnull=True)
+                    | Q(
+                        planned_seconds__isnull=False,
+                        planned_max_seconds__isnull=False,
+                        planned_seconds__lte=models.F("planned_max_seconds"),
+                    )
+                ),
+                name="segment_planned_min_le_max",
+                violation_error_message=(
+                    "Give both the minimum and the maximum, with the minimum not above the maximum."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def planned(self) -> runsheet.Planned:
+        return runsheet.Planned(self.planned_seconds, self.planned_max_seconds)
+
+    def questions_by_addressee(self) -> list[tuple[str, list["Question"]]]:
+        """The questions grouped under whom they are for, in order of first mention.
+
+        Reads the prefetched ``questions`` (with ``addressed_to__speaker``).
+        """
+        groups: dict[str, list[Question]] = {}
+        for question in self.questions.all():
+            groups.setdefault(question.addressee_label, []).append(question)
+        return list(groups.items())
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ASKED = "asked", "Asked"
+        SKIPPED = "skipped", "Skipped"
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+    addressed_to = models.ManyToManyField(Appearance, blank=True, related_name="questions")
+    for_everyone = models.BooleanField(
+        default=False, help_text="Addressed to everyone on the episode (“Both”, “all”)."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    notes = models.TextField(blank=True)
+    is_recurring = models.BooleanField(
+        default=False, help_text="Asked in every episode: comes along when an episode is copied."
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "position"], name="unique_question_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def addressee_label(self) -> str:
+        """ "Everyone", "Dana Li and Omar Haddad", or "Anyone" when addressed to no one."""
+        if self.for_everyone:
+            return "Everyone"
+        names = [appearance.speaker.name for appearance in self.addressed_to.all()]
+        if not names:
+            return "Anyone"
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+class NewsItem(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="news_items")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=1000, blank=True, help_text="Empty for a text-only item.")
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "position"], name="unique_news_position"),
+            models.CheckConstraint(
+                condition=~Q(title="") | ~Q(url=""),
+                name="news_item_has_title_or_url",
+                violation_error_message="A news item needs a title or a link.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Change(models.Model):
+    """One edit to an episode, with what it takes to undo it for a few minutes."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    action = models.CharField(max_length=30)
+    description = models.CharField(max_length=300)
+    undo = models.JSONField(default=dict, help_text="What restores the state before the edit.")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["episode", "user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class LiveState(models.Model):
+    """The live clock of one episode: a handful of anchor timestamps, never a ticking counter.
+
+    Remaining time is arithmetic on these and the time asked about (:mod:`episodes.live`), so a
+    restart, another worker process or a late screen all compute the same number. ``version``
+    is checked in the UPDATE of every command.
+    """
+
+    class State(models.TextChoices):
+        READY = "ready", "Ready"
+        RUNNING = "running", "Running"
+        PAUSED = "paused", "Paused"
+        ENDED = "ended", "Ended"
+
+    episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="live")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
+    is_rehearsal = models.BooleanField(default=False)
+    segment = models.ForeignKey(
+        Segment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    segment_started_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_ms = models.PositiveBigIntegerField(default=0, help_text="Paused so far, this segment.")
+    added_ms = models.BigIntegerField(default=0, help_text="Time added (or removed) this segment.")
+    show_started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    controller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    controller_since = models.DateTimeField(null=True, blank=True)
+    # The last command without a version, to tell a hardware button's repeat from a new press.
+    last_action = models.CharField(max_length=20, blank=True)
+    last_action_by = models.CharField(max_length=64, blank=True)
+    last_action_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.episode}: {self.get_state_display()}"
+
+
+class SegmentRun(models.Model):
+    """A segment's actual time on air (or in rehearsal): the planned-vs-actual record."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="segment_runs")
+    segment = models.ForeignKey(Segment, on_delete=models.SET_NULL, null=True, related_name="runs")
+    title = models.CharField(max_length=200, help_text="The segment's title when it ran.")
+    planned_seconds = models.PositiveIntegerField(null=True, blank=True)
+    planned_max_seconds = models.PositiveIntegerField(null=True, blank=True)
+    is_rehearsal = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    paused_ms = models.PositiveBigIntegerField(default=0)
+    added_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        indexes = [models.Index(fields=["episode", "is_rehearsal", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} at {self.started_at:%H:%M:%S}"
+
+    @property
+    def actual_ms(self) -> int | None:
+        """Time on air, pauses left out; None while it is still running."""
+        if self.ended_at is None:
+            return None
+        return int((self.ended_at - self.started_at).total_seconds() * 1000) - self.paused_ms
+
+
+class LiveMessage(models.Model):
+    """What the show caller tells the host (``appearance`` empty) or one guest, on air."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="live_messages")
+    appearance = models.ForeignKey(
+        Appearance, on_delete=models.CASCADE, null=True, blank=True, related_name="live_messages"
+    )
+    text = models.CharField(max_length=280)
+    flash = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API (Stream Deck, Companion, scripts). Only its hash is
+    kept: the token itself is shown once, when it is created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+class Reminder(models.Model):
+    """An email sent to a guest about an episode, so none is sent twice."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", "Private link"
+        DAY = "day", "24 hours before"
+        HOUR = "hour", "1 hour before"
+        CHANGES = "changes", "Changes"
+
+    appearance = models.ForeignKey(Appearance, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="What the guest had been told, when it was sent."
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appearance", "kind", "fingerprint"], name="one_reminder_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.appearance}"

@@ -1,0 +1,497 @@
+"""The live show in the database: commands, control, messages, and what screens are sent.
+
+Commands go through :func:`perform`. Each carries the version of the clock it was issued
+against, checked in the UPDATE itself, so a double click or two show callers pressing "next"
+together advance once, on SQLite as on PostgreSQL. A command without a version (a hardware
+button cannot know it) applies to the clock as it is, and the same action from the same source
+within a second is taken as a repeat and ignored.
+
+One show caller holds control at a time; the first to act takes it, and taking it over from
+someone else is an explicit command everyone sees.
+
+:func:`snapshot` builds what every screen is sent: anchor timestamps in epoch milliseconds,
+never ticks, from which each screen computes its own display (``static/js/live.js``).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from . import broadcast, live
+from .live import Clock, InvalidAction, State
+from .models import (
+    Appearance,
+    Episode,
+    LiveMessage,
+    LiveState,
+    Question,
+    Segment,
+    SegmentRun,
+)
+
+REPEAT_WINDOW = timedelta(seconds=1)
+
+
+class Stale(Exception):
+    """The command was issued against an older version of the clock; nothing changed."""
+
+    def __init__(self, state: LiveState) -> None:
+        super().__init__(
+            "The show has moved on since this was pressed (someone else, or a second click); "
+            "nothing was changed."
+        )
+        self.state = state
+
+
+class NotInControl(Exception):
+    def __init__(self, state: LiveState) -> None:
+        holder = state.controller.get_username() if state.controller else "someone else"
+        super().__init__(f"{holder} is calling the show. Take over to act.")
+        self.state = state
+
+
+@dataclass
+class Outcome:
+    state: LiveState
+    repeat: bool = False  # a repeated press within a second, ignored
+
+
+def epoch_ms(moment: datetime | None) -> int | None:
+    return round(moment.timestamp() * 1000) if moment is not None else None
+
+
+def state_of(episode: Episode) -> LiveState:
+    """The episode's live state, created (ready) the first time it is asked for."""
+    try:
+        return LiveState.objects.select_related("controller", "segment").get(episode=episode)
+    except LiveState.DoesNotExist:
+        try:
+            with transaction.atomic():
+                LiveState.objects.create(episode=episode)
+        except IntegrityError:
+            pass  # created by a concurrent request
+        return LiveState.objects.select_related("controller", "segment").get(episode=episode)
+
+
+def clock_of(state: LiveState) -> Clock:
+    return Clock(
+        state=State(state.state),
+        segment_id=state.segment_id,
+        segment_started_at=state.segment_started_at,
+        paused_at=state.paused_at,
+        paused_ms=state.paused_ms,
+        added_ms=state.added_ms,
+        show_started_at=state.show_started_at,
+        ended_at=state.ended_at,
+    )
+
+
+def running_order(episode: Episode) -> list[int]:
+    return list(episode.segments.order_by("position").values_list("pk", flat=True))
+
+
+def perform(
+    episode: Episode,
+    action: str,
+    *,
+    user: AbstractBaseUser,
+    now: datetime,
+    version: int | None,
+    source: str,
+    segment: int | None = None,
+    seconds: int | None = None,
+) -> Outcome:
+    """Apply a clock command. Raises :class:`Stale`, :class:`NotInControl` or
+    :class:`~episodes.live.InvalidAction`; on any of them nothing has changed."""
+    with transaction.atomic():
+        state = state_of(episode)
+        if state.controller_id not in (None, user.pk):
+            raise NotInControl(state)
+        if version is None:
+            if (
+                state.last_action == action
+                and state.last_action_by == source
+                and state.last_action_at is not None
+                and now - state.last_action_at < REPEAT_WINDOW
+            ):
+                return Outcome(state, repeat=True)
+            version = state.version
+        elif version != state.version:
+            raise Stale(state)
+        if action == "reset" and not state.is_rehearsal:
+            raise InvalidAction("Only a rehearsal can be reset; the show's own times are kept.")
+        clock, played = live.apply(
+            clock_of(state),
+            action,
+            order=running_order(episode),
+            now=now,
+            segment=segment,
+            seconds=seconds,
+        )
+        changed = LiveState.objects.filter(pk=state.pk, version=version).update(
+            state=clock.state,
+            segment_id=clock.segment_id,
+            segment_started_at=clock.segment_started_at,
+            paused_at=clock.paused_at,
+            paused_ms=clock.paused_ms,
+            added_ms=clock.added_ms,
+            show_started_at=clock.show_started_at,
+            ended_at=clock.ended_at,
+            controller_id=user.pk,
+            controller_since=state.controller_since if state.controller_id else now,
+            last_action=action,
+            last_action_by=source,
+            last_action_at=now,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        if not changed:
+            raise Stale(state_of(episode))
+        record_played(episode, played, rehearsal=state.is_rehearsal)
+        if action == "reset":
+            SegmentRun.objects.filter(episode=episode, is_rehearsal=True).delete()
+        if not state.is_rehearsal and action in ("start", "jump", "end"):
+            status = Episode.Status.DONE if clock.state == State.ENDED else Episode.Status.LIVE
+            Episode.objects.filter(pk=episode.pk).update(status=status)
+        touch(episode)
+        return Outcome(state_of(episode))
+
+
+def record_played(episode: Episode, played: Sequence[live.Played], *, rehearsal: bool) -> None:
+    segments = {s.pk: s for s in Segment.objects.filter(pk__in={p.segment_id for p in played})}
+    for event in played:
+        if event.event == "ended":
+            SegmentRun.objects.filter(
+                episode=episode,
+                segment_id=event.segment_id,
+                is_rehearsal=rehearsal,
+                ended_at__isnull=True,
+            ).update(ended_at=event.at, paused_ms=event.paused_ms, added_ms=event.added_ms)
+        else:
+            segment = segments[event.segment_id]
+            SegmentRun.objects.create(
+                episode=episode,
+                segment=segment,
+                title=segment.title,
+                planned_seconds=segment.planned_seconds,
+                planned_max_seconds=segment.planned_max_seconds,
+                is_rehearsal=rehearsal,
+                started_at=event.at,
+            )
+
+
+def touch(episode: Episode) -> None:
+    """Every open screen of this episode should refresh."""
+    Episode.objects.filter(pk=episode.pk).update(revision=F("revision") + 1)
+    broadcast.announce(episode.pk)
+
+
+def bump(live_state: LiveState, **fields: Any) -> None:
+    LiveState.objects.filter(pk=live_state.pk).update(version=F("version") + 1, **fields)
+
+
+def take_control(episode: Episode, *, user: AbstractBaseUser, now: datetime) -> LiveState:
+    with transaction.atomic():
+        state = state_of(episode)
+        if state.controller_id != user.pk:
+            bump(state, controller_id=user.pk, controller_since=now)
+            touch(episode)
+        return state_of(episode)
+
+
+def require_control(state: LiveState, user: AbstractBaseUser) -> None:
+    if state.controller_id not in (None, user.pk):
+        raise NotInControl(state)
+
+
+def set_rehearsal(
+    episode: Episode, rehearsal: bool, *, user: AbstractBaseUser, now: datetime
+) -> LiveState:
+    """Switch between rehearsing and the real show. Only while nothing is on air: the clock
+    goes back to ready, and a rehearsal's times stay apart from the show's."""
+    with transaction.atomic():
+        state = state_of(episode)
+        require_control(state, user)
+        if state.state in (State.RUNNING, State.PAUSED):
+            raise InvalidAction("End the run first; the mode changes only while nothing is on air.")
+        if state.is_rehearsal != rehearsal or state.state != State.READY:
+            bump(
+                state,
+                is_rehearsal=rehearsal,
+                state=State.READY,
+                segment_id=None,
+                segment_started_at=None,
+                paused_at=None,
+                paused_ms=0,
+                added_ms=0,
+                show_started_at=None,
+                ended_at=None,
+                controller_id=user.pk,
+                controller_since=state.controller_since or now,
+            )
+            touch(episode)
+        return state_of(episode)
+
+
+def send_message(
+    episode: Episode,
+    text: str,
+    *,
+    user: AbstractBaseUser,
+    now: datetime,
+    flash: bool = False,
+    to: Appearance | None = None,
+) -> LiveMessage:
+    """A message for the host (``to`` empty) or one guest; it replaces the one before."""
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidAction("Write the message first.")
+    if len(text) > 280:
+        raise InvalidAction("Keep it under 280 characters: it has to be read on air.")
+    with transaction.atomic():
+        state = state_of(episode)
+        require_control(state, user)
+        LiveMessage.objects.filter(episode=episode, appearance=to, cleared_at__isnull=True).update(
+            cleared_at=now
+        )
+        message = LiveMessage.objects.create(
+            episode=episode, appearance=to, text=text, flash=flash, created_at=now
+        )
+        bump(state)
+        touch(episode)
+    return message
+
+
+def clear_message(
+    episode: Episode, *, user: AbstractBaseUser, now: datetime, to: Appearance | None = None
+) -> None:
+    with transaction.atomic():
+        state = state_of(episode)
+        require_control(state, user)
+        LiveMessage.objects.filter(episode=episode, appearance=to, cleared_at__isnull=True).update(
+            cleared_at=now
+        )
+        bump(state)
+        touch(episode)
+
+
+def mark_question(question: Question, status: str, *, user: AbstractBaseUser) -> None:
+    if status not in Question.Status.values:
+        raise InvalidAction(f"A question is planned, asked or skipped, not “{status}”.")
+    episode = question.segment.episode
+    with transaction.atomic():
+        require_control(state_of(episode), user)
+        Question.objects.filter(pk=question.pk).update(status=status, version=F("version") + 1)
+        touch(episode)
+
+
+def locked_segment_ids(episode: Episode) -> set[int]:
+    """Segments already played in the show now on air: their plan can no longer change."""
+    state = LiveState.objects.filter(episode=episode).first()
+    if state is None or state.is_rehearsal or state.state not in (State.RUNNING, State.PAUSED):
+        return set()
+    return set(
+        SegmentRun.objects.filter(
+            episode=episode, is_rehearsal=False, segment__isnull=False
+        ).values_list("segment_id", flat=True)
+    )
+
+
+# -- what screens are sent -----------------------------------------------------------------------
+
+TEAM = "team"
+
+
+def guest_audience(appearance_id: int) -> str:
+    return f"guest:{appearance_id}"
+
+
+def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
+    """Everything a live screen shows, as anchors (epoch ms) and plain data.
+
+    The team sees everything; a guest (``guest:<appearance id>``) sees the run-sheet outline,
+    the questions meant for them or for everyone, and the messages sent to them. Built once per
+    change for all screens (episodes/push.py), with plain values rather than model instances.
+    """
+    state = (
+        LiveState.objects.select_related("episode__show", "controller")
+        .filter(episode_id=episode_id)
+        .first()
+    )
+    if state is None:
+        state = state_of(Episode.objects.get(pk=episode_id))
+    episode, show = state.episode, state.episode.show
+    guest_id = int(audience.split(":", 1)[1]) if audience.startswith("guest:") else None
+    segments = list(
+        Segment.objects.filter(episode_id=episode_id)
+        .order_by("position")
+        .values(
+            "pk", "title", "kind", "planned_seconds", "planned_max_seconds", "owner_id",
+            "owner__speaker__name", "warning_seconds", "danger_seconds",
+        )
+    )  # fmt: skip
+    runs = SegmentRun.objects.filter(episode_id=episode_id, is_rehearsal=state.is_rehearsal)
+    if state.show_started_at is not None:
+        runs = runs.filter(started_at__gte=state.show_started_at)
+    actual: dict[int, int] = {}
+    played: set[int] = set()
+    finished_delta = 0
+    for segment_id, started, ended, paused, planned in runs.values_list(
+        "segment_id", "started_at", "ended_at", "paused_ms", "planned_max_seconds"
+    ):
+        played.add(segment_id)
+        if ended is not None and segment_id is not None:
+            ran = round((ended - started).total_seconds() * 1000) - paused
+            actual[segment_id] = actual.get(segment_id, 0) + ran
+            if planned is not None:
+                finished_delta += ran - planned * 1000
+
+    index = next((i for i, s in enumerate(segments) if s["pk"] == state.segment_id), None)
+    current = segments[index] if index is not None else None
+    upcoming = segments[index + 1 :] if index is not None else segments
+
+    def outline(segment: dict[str, Any]) -> dict[str, Any]:
+        owner = segment["owner_id"]
+        return {
+            "id": segment["pk"],
+            "title": segment["title"],
+            "planned_ms": ms_or_none(segment["planned_max_seconds"]),
+            "owner": segment["owner__speaker__name"] if owner else None,
+            "owner_id": owner,
+        }
+
+    data: dict[str, Any] = {
+        "episode": episode.pk,
+        "title": episode.title,
+        "number": episode.number,
+        "audience": audience,
+        "state": state.state,
+        "rehearsal": state.is_rehearsal,
+        "version": state.version,
+        "revision": episode.revision,
+        "scheduled_start": epoch_ms(episode.starts_at),
+        "hard_out": epoch_ms(episode.hard_out_at),
+        "show_started_at": epoch_ms(state.show_started_at),
+        "ended_at": epoch_ms(state.ended_at),
+        "finished_delta_ms": finished_delta,
+        "following_planned_ms": sum((s["planned_max_seconds"] or 0) * 1000 for s in upcoming),
+        "segment": None,
+        "next": outline(upcoming[0]) if upcoming else None,
+        "segments": [
+            {
+                **outline(segment),
+                "played": segment["pk"] in played and segment["pk"] != state.segment_id,
+                "actual_ms": actual.get(segment["pk"]),
+            }
+            for segment in segments
+        ],
+        "controller": state.controller.get_username() if state.controller else None,
+        "message": None,
+    }
+    if guest_id is not None:
+        # "You're up in N minutes": the segments this guest leads or has questions in.
+        theirs = set(
+            Question.addressed_to.through.objects.filter(
+                appearance_id=guest_id, question__segment__episode_id=episode_id
+            ).values_list("question__segment_id", flat=True)
+        )
+        for item in data["segments"]:
+            item["mine"] = item["owner_id"] == guest_id or item["id"] in theirs
+        data["controller"] = None  # a team member's login name is the team's business
+    if current is not None:
+        data["segment"] = {
+            **outline(current),
+            "kind": current["kind"],
+            "planned_min_ms": ms_or_none(current["planned_seconds"]),
+            "warning_ms": (current["warning_seconds"] or show.warning_seconds) * 1000,
+            "danger_ms": (current["danger_seconds"] or show.danger_seconds) * 1000,
+            "started_at": epoch_ms(state.segment_started_at),
+            "paused_at": epoch_ms(state.paused_at),
+            "paused_ms": state.paused_ms,
+            "added_ms": state.added_ms,
+            "questions": questions_for(current["pk"], guest_id),
+        }
+    message = (
+        LiveMessage.objects.filter(
+            episode_id=episode_id, appearance_id=guest_id, cleared_at__isnull=True
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("text", "flash", "created_at")
+        .first()
+    )
+    if message is not None:
+        data["message"] = {"text": message[0], "flash": message[1], "at": epoch_ms(message[2])}
+    return data
+
+
+def questions_for(segment_id: int, guest_id: int | None) -> list[dict[str, Any]]:
+    """The segment's questions with whom they are for; a guest gets theirs and everyone's."""
+    addressed: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for question_id, appearance_id, name in Question.addressed_to.through.objects.filter(
+        question__segment_id=segment_id
+    ).values_list("question_id", "appearance_id", "appearance__speaker__name"):
+        addressed.setdefault(question_id, []).append(appearance_id)
+        names[appearance_id] = name
+    shown = []
+    for pk, text, everyone, status in (
+        Question.objects.filter(segment_id=segment_id)
+        .order_by("position")
+        .values_list("pk", "text", "for_everyone", "status")
+    ):
+        ids = addressed.get(pk, [])
+        if guest_id is not None and not everyone and guest_id not in ids:
+            continue
+        shown.append(
+            {
+                "id": pk,
+                "text": text,
+                "for": "Everyone"
+                if everyone
+                else " and ".join(names[i] for i in ids if i in names),
+                "mine": guest_id in ids if guest_id is not None else False,
+                "status": status,
+            }
+        )
+    return shown
+
+
+def ms_or_none(seconds: int | None) -> int | None:
+    return seconds * 1000 if seconds is not None else None
+
+
+def at_now(data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A snapshot with the figures as of ``now`` filled in (for the API's readers)."""
+    segment = data.get("segment")
+    result = {**data, "server_time": epoch_ms(now)}
+    if segment is None:
+        result.update(remaining_ms=None, elapsed_ms=None, phase=None)
+        return result
+    clock = Clock(
+        state=State(data["state"]),
+        segment_id=segment["id"],
+        segment_started_at=from_ms(segment["started_at"]),
+        paused_at=from_ms(segment["paused_at"]),
+        paused_ms=segment["paused_ms"],
+        added_ms=segment["added_ms"],
+        show_started_at=from_ms(data["show_started_at"]),
+        ended_at=from_ms(data["ended_at"]),
+    )
+    left = live.remaining(clock, segment["planned_ms"], now)
+    result.update(
+        remaining_ms=left,
+        elapsed_ms=live.elapsed(clock, now),
+        phase=live.phase(left, warning_ms=segment["warning_ms"], danger_ms=segment["danger_ms"]),
+    )
+    return result
+
+
+def from_ms(value: int | None) -> datetime | None:
+    from datetime import UTC
+
+    return datetime.fromtimestamp(value / 1000, tz=UTC) if value is not None else None

@@ -1,0 +1,429 @@
+"""Live screens: the server-sent event stream and the clock endpoint, served natively by the
+ASGI server (showrunner/asgi.py) while ordinary pages go through Django over WSGI.
+
+One :class:`Hub` per process. When an episode changes, the hub builds each audience's
+snapshot once (:func:`episodes.onair.snapshot`, in a thread: the ORM is synchronous) and hands
+the same bytes to every open stream of that episode. It hears of changes made in this process
+at once (:mod:`episodes.broadcast`), and of changes made by other processes from a watcher
+that polls the revisions of the episodes it serves; so any process can serve any screen.
+
+A stream URL carries its own signed, short-lived token (an EventSource cannot send headers),
+naming the episode and the audience: the team, or one guest.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from django.core import signing
+from django.db import close_old_connections
+
+from . import broadcast, onair
+from .models import Episode
+
+logger = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+STREAM_SALT = "showrunner.live-stream"  # a signing namespace, not a secret
+TOKEN_MAX_AGE = 15 * 60  # seconds; screens fetch a fresh URL when theirs has expired
+WATCH_INTERVAL = float(os.environ.get("SHOWRUNNER_WATCH_INTERVAL", "0.02"))
+KEEPALIVE = 15.0
+RETRY_MS = 1000
+KEEPALIVE_MESSAGE = b": keepalive\n\n"
+
+
+def stream_token(episode_id: int, audience: str) -> str:
+    return signing.dumps({"e": episode_id, "a": audience}, salt=STREAM_SALT, compress=True)
+
+
+def read_token(token: str) -> tuple[int, str]:
+    data = signing.loads(token, salt=STREAM_SALT, max_age=TOKEN_MAX_AGE)
+    return int(data["e"]), str(data["a"])
+
+
+def stream_url(episode_id: int, audience: str) -> str:
+    return f"/live/stream/{episode_id}/?token={stream_token(episode_id, audience)}"
+
+
+def sse(data: dict[str, Any], event: str = "state") -> bytes:
+    body = json.dumps(data, separators=(",", ":"))
+    ident = f"{data.get('version', '')}-{data.get('revision', '')}"
+    return f"event: {event}\nid: {ident}\ndata: {body}\n\n".encode()
+
+
+class Subscriber:
+    """One open screen, written to directly by the hub.
+
+    ASGI's ``send`` returns without suspending unless the screen's socket is backed up, so the
+    hub drives each screen's send itself, one after the other in one loop: no task to wake per
+    screen, which made a change to a thousand screens take tens of milliseconds. A screen that
+    does suspend (it reads slowly) is finished by a task of its own, and meanwhile keeps only
+    the newest snapshot, so it never holds up the others.
+    """
+
+    def __init__(self, key: tuple[int, str], send: Send) -> None:
+        self.key = key
+        self.send = send
+        self.writing = False
+        self.pending: bytes | None = None
+        self.finishing: asyncio.Future[None] | None = None
+        self.closed = asyncio.Event()
+
+    def deliver(self, payload: bytes) -> None:
+        if self.closed.is_set():
+            return
+        if self.writing:
+            self.pending = payload  # only the newest one matters
+            return
+        coroutine = self.send({"type": "http.response.body", "body": payload, "more_body": True})
+        try:
+            waiting = coroutine.send(None)
+        except StopIteration:
+            return  # written at once: the usual case
+        except Exception:
+            self.closed.set()
+            return
+        self.writing = True
+        self.finishing = asyncio.ensure_future(self.finish(coroutine, waiting))
+
+    async def finish(self, coroutine: Any, waiting: Any) -> None:
+        """Resume a send that had to wait for the screen's socket."""
+        try:
+            while True:
+                if isinstance(waiting, asyncio.Future):
+                    with contextlib.suppress(Exception):
+                        await waiting  # the send itself sees how it ended when resumed
+                else:
+                    await asyncio.sleep(0)
+                try:
+                    waiting = coroutine.send(None)
+                except StopIteration:
+                    break
+        except asyncio.CancelledError:
+            coroutine.close()
+            raise
+        except Exception:
+            self.closed.set()
+            return
+        finally:
+            self.writing = False
+        if self.pending is not None:
+            payload, self.pending = self.pending, None
+            self.deliver(payload)
+
+
+@dataclass
+class Built:
+    """An episode's snapshot for one audience, as data and as the bytes screens are sent."""
+
+    data: dict[str, Any]
+    payload: bytes
+
+    @property
+    def revision(self) -> int:
+        return int(self.data["revision"])
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.subscribers: dict[tuple[int, str], set[Subscriber]] = {}
+        self.built: dict[tuple[int, str], Built] = {}
+        self.building: dict[tuple[int, str], asyncio.Future[Built]] = {}
+        self.offered: dict[tuple[int, str], bytes] = {}
+        self.revisions: dict[int, int] = {}
+        self.dirty: set[int] = set()
+        self.wake: asyncio.Event | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.tasks: list[asyncio.Task[None]] = []
+
+    # -- life ------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.wake = asyncio.Event()
+        broadcast.listen(self.changed)
+        self.tasks = [
+            asyncio.create_task(self.refresh_forever(), name="live-refresh"),
+            asyncio.create_task(self.watch_forever(), name="live-watch"),
+            asyncio.create_task(self.keep_alive_forever(), name="live-keepalive"),
+        ]
+
+    async def stop(self) -> None:
+        """Close every stream (screens reconnect, to this process or another) and stop."""
+        broadcast.unlisten(self.changed)
+        for group in self.subscribers.values():
+            for subscriber in group:
+                subscriber.closed.set()
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks = []
+        self.loop = None
+
+    @property
+    def running(self) -> bool:
+        return bool(self.tasks)
+
+    # -- changes -----------------------------------------------------------------------------
+
+    def changed(self, episode_id: int, revision: int) -> None:
+        """Called from any thread of this process once a change has committed."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.heard, episode_id, revision)
+
+    def heard(self, episode_id: int, revision: int) -> None:
+        """A change at ``revision``, from this process: unless already built, mark it. Noting
+        the revision keeps the watcher from announcing the same change again."""
+        if revision > self.revisions.get(episode_id, 0):
+            self.revisions[episode_id] = revision
+            self.mark(episode_id)
+
+    def mark(self, episode_id: int) -> None:
+        for key in [k for k in self.built if k[0] == episode_id]:
+            del self.built[key]
+        if any(key[0] == episode_id for key in self.subscribers):
+            self.dirty.add(episode_id)
+            assert self.wake is not None
+            self.wake.set()
+
+    async def refresh_forever(self) -> None:
+        assert self.wake is not None
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            episodes, self.dirty = self.dirty, set()
+            for episode_id in episodes:
+                for key in [k for k in self.subscribers if k[0] == episode_id]:
+                    try:
+                        built = await self.snapshot(key)
+                    except Exception:
+                        logger.exception("Could not build the live snapshot of %s", key)
+                        continue
+                    if built.payload is self.offered.get(key):
+                        continue  # already with every screen (a change heard twice)
+                    self.offered[key] = built.payload
+                    for subscriber in list(self.subscribers.get(key, ())):
+                        subscriber.deliver(built.payload)
+
+    async def keep_alive_forever(self) -> None:
+        """A comment line now and then, so proxies and browsers keep idle streams open."""
+        while True:
+            await asyncio.sleep(KEEPALIVE)
+            for group in list(self.subscribers.values()):
+                for subscriber in list(group):
+                    if not subscriber.writing:
+                        subscriber.deliver(KEEPALIVE_MESSAGE)
+
+    async def watch_forever(self) -> None:
+        """Changes made by other processes: the episodes' revisions, read every few ms."""
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL)
+            watched = {key[0] for key in self.subscribers} | {key[0] for key in self.built}
+            if not watched:
+                continue
+            try:
+                revisions = await asyncio.to_thread(read_revisions, watched)
+            except Exception:
+                logger.exception("Could not read the episodes' revisions")
+                await asyncio.sleep(1)
+                continue
+            for episode_id, revision in revisions.items():
+                known = self.revisions.get(episode_id)
+                # Only ever forward: a read that started before a change may answer after it.
+                if known is None or revision > known:
+                    if known is not None:
+                        self.mark(episode_id)
+                    self.revisions[episode_id] = revision
+
+    # -- snapshots -------------------------------------------------------------------------------
+
+    async def snapshot(self, key: tuple[int, str]) -> Built:
+        """The latest snapshot, built at most once at a time per episode and audience: the
+        screens, the state endpoint and the command that caused the change all share it."""
+        built = self.built.get(key)
+        if built is not None:
+            return built
+        pending = self.building.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        pending = asyncio.get_running_loop().create_future()
+        self.building[key] = pending
+        try:
+            data = await asyncio.to_thread(build_snapshot_in_thread, *key)
+        except BaseException as exc:
+            pending.set_exception(exc)
+            pending.exception()  # retrieved: waiters re-raise it, no "never retrieved" noise
+            raise
+        finally:
+            del self.building[key]
+        built = Built(data, sse(data))
+        # Seen now: the watcher must not announce this revision a second time.
+        self.revisions[key[0]] = max(self.revisions.get(key[0], 0), built.revision)
+        self.built[key] = built
+        pending.set_result(built)
+        return built
+
+    async def fresh(self, key: tuple[int, str], revision: int) -> dict[str, Any]:
+        """A snapshot at least as new as ``revision`` (one whose build began before the change
+        committed is not enough)."""
+        for _ in range(5):
+            built = await self.snapshot(key)
+            if built.revision >= revision:
+                break
+            self.built.pop(key, None)
+        return built.data
+
+    def snapshot_from_thread(self, episode_id: int, audience: str, revision: int) -> dict[str, Any]:
+        """For views, which run in worker threads: wait for the hub's shared snapshot."""
+        assert self.loop is not None
+        future = asyncio.run_coroutine_threadsafe(
+            self.fresh((episode_id, audience), revision), self.loop
+        )
+        return future.result(timeout=10)
+
+    # -- screens ---------------------------------------------------------------------------------
+
+    def subscribe(self, key: tuple[int, str], send: Send) -> Subscriber:
+        subscriber = Subscriber(key, send)
+        self.subscribers.setdefault(key, set()).add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        group = self.subscribers.get(subscriber.key)
+        if group is not None:
+            group.discard(subscriber)
+            if not group:
+                del self.subscribers[subscriber.key]
+                self.offered.pop(subscriber.key, None)
+
+    @property
+    def screens(self) -> int:
+        return sum(len(group) for group in self.subscribers.values())
+
+
+def read_revisions(episode_ids: set[int]) -> dict[int, int]:
+    close_old_connections()
+    return dict(Episode.objects.filter(pk__in=episode_ids).values_list("pk", "revision"))
+
+
+def build_snapshot(episode_id: int, audience: str) -> dict[str, Any]:
+    data = onair.snapshot(episode_id, audience)
+    data["stream_url"] = stream_url(episode_id, audience)
+    return data
+
+
+def build_snapshot_in_thread(episode_id: int, audience: str) -> dict[str, Any]:
+    """For the hub's worker threads, which outlive requests: drop a connection gone stale."""
+    close_old_connections()
+    return build_snapshot(episode_id, audience)
+
+
+def current_snapshot(episode_id: int, audience: str, revision: int = 0) -> dict[str, Any]:
+    """The snapshot for a view (the state endpoint, a command's answer). When this process
+    runs a hub it is the hub's shared one, so a change is built once for everyone; otherwise
+    (tests, a plain WSGI server) it is built here. ``revision`` asks for one at least that new.
+    """
+    if hub.running and hub.loop is not None and not in_loop(hub.loop):
+        built = hub.built.get((episode_id, audience))  # a dict read: safe from any thread
+        if built is not None and built.revision >= revision:
+            return built.data
+        return hub.snapshot_from_thread(episode_id, audience, revision)
+    return build_snapshot(episode_id, audience)
+
+
+def in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+hub = Hub()
+
+
+# -- ASGI endpoints ------------------------------------------------------------------------------
+
+
+async def respond(send: Send, status: int, body: bytes, content_type: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", content_type),
+                (b"cache-control", b"no-store"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def server_time(scope: Scope, receive: Receive, send: Send) -> None:
+    """The server's clock in epoch milliseconds: screens time a few round trips to it and keep
+    the quickest to learn how far their own clock is off."""
+    body = b'{"t":%d}' % round(time.time() * 1000)
+    await respond(send, 200, body, b"application/json")
+
+
+async def stream(scope: Scope, receive: Receive, send: Send) -> None:
+    """``/live/stream/<episode>/?token=...``: the episode's snapshot now and after each change."""
+    parts = scope["path"].strip("/").split("/")
+    query = parse_qs(scope.get("query_string", b"").decode())
+    try:
+        episode_id, audience = read_token(query.get("token", [""])[0])
+        if parts[-1] != str(episode_id):
+            raise signing.BadSignature("token for another episode")
+    except signing.SignatureExpired:
+        await respond(send, 403, b"This stream link has expired; fetch a new one.", b"text/plain")
+        return
+    except (signing.BadSignature, ValueError, KeyError):
+        await respond(send, 403, b"This stream link is not valid.", b"text/plain")
+        return
+    key = (episode_id, audience)
+    try:
+        first = await hub.snapshot(key)
+    except Episode.DoesNotExist:
+        await respond(send, 404, b"No such episode.", b"text/plain")
+        return
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/event-stream"),
+                (b"cache-control", b"no-store"),
+                (b"x-accel-buffering", b"no"),
+            ],
+        }
+    )
+    subscriber = hub.subscribe(key, send)
+    subscriber.deliver(f"retry: {RETRY_MS}\n\n".encode() + first.payload)
+
+    async def watch_disconnect() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        subscriber.closed.set()
+
+    watcher = asyncio.create_task(watch_disconnect())
+    try:
+        await subscriber.closed.wait()  # the screen went away, or the server is stopping
+    finally:
+        hub.unsubscribe(subscriber)
+        watcher.cancel()
+    if not subscriber.writing:  # end the response cleanly (ignored if the screen has gone)
+        with contextlib.suppress(Exception):
+            await send({"type": "http.response.body", "body": b"", "more_body": False})

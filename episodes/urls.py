@@ -1,0 +1,82 @@
+from django.urls import path
+
+from . import api
+from .views import editor, live, pages, transfer
+
+ITEM = "<str:kind>/<int:item_pk>"  # kind: segments, questions or news
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("shows/<slug:slug>/", pages.show_detail, name="show_detail"),
+    path("shows/<slug:slug>/new/", editor.new_episode, name="new_episode"),
+    path("shows/<slug:slug>/template/", editor.edit_template, name="edit_template"),
+    path("shows/<slug:slug>/import/", transfer.import_preview, name="import_preview"),
+    path("shows/<slug:slug>/import/save/", transfer.import_save, name="import_save"),
+    path("episodes/<int:pk>/", pages.episode_runsheet, name="episode_runsheet"),
+    path("episodes/<int:pk>/print/", pages.episode_print, name="episode_print"),
+    path("episodes/<int:pk>/export.md", transfer.export_markdown, name="export_markdown"),
+    path("episodes/<int:pk>/export.json", transfer.export_json, name="export_json"),
+    path("episodes/<int:pk>/duplicate/", editor.duplicate_episode, name="duplicate_episode"),
+    # The editor
+    path("episodes/<int:pk>/edit/", editor.editor, name="episode_editor"),
+    path("episodes/<int:pk>/edit/revision/", editor.revision, name="editor_revision"),
+    path("episodes/<int:pk>/edit/undo/", editor.undo, name="editor_undo"),
+    path("episodes/<int:pk>/edit/header/", editor.edit_header, name="edit_header"),
+    path("episodes/<int:pk>/edit/segments/add/", editor.add_segment, name="add_segment"),
+    path(
+        "episodes/<int:pk>/edit/segments/<int:segment_pk>/",
+        editor.edit_segment,
+        name="edit_segment",
+    ),
+    path(
+        "episodes/<int:pk>/edit/segments/<int:segment_pk>/duplicate/",
+        editor.duplicate_segment,
+        name="duplicate_segment",
+    ),
+    path(
+        "episodes/<int:pk>/edit/segments/<int:segment_pk>/questions/add/",
+        editor.add_question,
+        name="add_question",
+    ),
+    path(
+        "episodes/<int:pk>/edit/questions/<int:question_pk>/",
+        editor.edit_question,
+        name="edit_question",
+    ),
+    path("episodes/<int:pk>/edit/news/add/", editor.add_news, name="add_news"),
+    path("episodes/<int:pk>/edit/news/<int:news_pk>/", editor.edit_news, name="edit_news"),
+    path("episodes/<int:pk>/edit/guests/search/", editor.search_speakers, name="search_speakers"),
+    path("episodes/<int:pk>/edit/guests/add/", editor.add_guest, name="add_guest"),
+    path(
+        "episodes/<int:pk>/edit/guests/<int:appearance_pk>/",
+        editor.edit_appearance,
+        name="edit_appearance",
+    ),
+    path(
+        "episodes/<int:pk>/edit/guests/<int:appearance_pk>/link/",
+        editor.guest_link,
+        name="guest_link",
+    ),
+    path(
+        "episodes/<int:pk>/edit/guests/<int:appearance_pk>/remove/",
+        editor.remove_guest,
+        name="remove_guest",
+    ),
+    path(f"episodes/<int:pk>/edit/{ITEM}/delete/", editor.delete_item, name="delete_item"),
+    # The live show
+    path("episodes/<int:pk>/live/caller/", live.caller, name="live_caller"),
+    path("episodes/<int:pk>/live/host/", live.host, name="live_host"),
+    path("episodes/<int:pk>/live/state/", live.state, name="live_state"),
+    path("episodes/<int:pk>/live/rehearsal/", live.rehearsal, name="live_rehearsal"),
+    path(
+        "episodes/<int:pk>/live/questions/<int:question_pk>/",
+        live.question_status,
+        name="live_question",
+    ),
+    path("episodes/<int:pk>/live/<str:action>/", live.command, name="live_command"),
+    # The HTTP API (docs/api.md)
+    path("api/episodes/", api.episodes, name="api_episodes"),
+    path("api/episodes/<int:pk>/live", api.live_state, name="api_live_state"),
+    path("api/episodes/<int:pk>/live/<str:action>", api.live_command, name="api_live_command"),
+    path(f"episodes/<int:pk>/edit/{ITEM}/move/", editor.move_item, name="move_item"),
+]

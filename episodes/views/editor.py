@@ -1,0 +1,687 @@
+"""The episode editor: one page where producers plan an episode, edit in place, reorder, undo.
+
+Every change is a small htmx POST carrying the version the producer's screen showed, and the
+name of the field that changed (``field``, added by static/js/editor.js). A saved cell answers
+with out-of-band updates only (new versions, recomputed times and totals, the undo bar), so
+what the producer is typing in the next cell is never replaced. Layout changes answer with the
+re-rendered run-sheet. A refused edit answers 409 with the current state, an invalid value 422
+with the message placed next to its field; htmx is configured to show both (base.html).
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+
+from showrunner.auth import Action, get_episode, get_show
+from speakers import emails, links
+from speakers.models import ProfileChange, Speaker
+
+from .. import editing, onair
+from ..editing import Actor, CannotUndo, Conflict
+from ..forms import (
+    AppearanceForm,
+    HeaderForm,
+    NewsItemForm,
+    PasteNewsForm,
+    QuestionForm,
+    SegmentForm,
+)
+from ..models import Appearance, Episode, NewsItem, Question, Segment
+from ..templatetags.showtime import row_times
+
+ORDERED: dict[str, type[Segment] | type[Question] | type[NewsItem]] = {
+    "segments": Segment,
+    "questions": Question,
+    "news": NewsItem,
+}
+
+
+def actor(request: HttpRequest) -> Actor:
+    return Actor(request.user, timezone.now())  # type: ignore[arg-type]
+
+
+def editor_queryset() -> QuerySet[Episode]:
+    """The episode with its guests, segments and news; questions come from
+    :func:`attach_questions`."""
+    return Episode.objects.select_related("show").prefetch_related(
+        Prefetch("appearances", queryset=Appearance.objects.select_related("speaker")),
+        "segments",
+        "news_items",
+    )
+
+
+def attach_questions(episode: Episode, segments: list[Segment]) -> dict[int, frozenset[int]]:
+    """Give each segment its ``question_list`` and return whom each question is for.
+
+    Two queries for the whole episode. A prefetch would build a QuerySet per segment and an
+    Appearance per addressee: at a hundred segments that was most of the editor's time.
+    """
+    by_segment: dict[int, list[Question]] = {segment.pk: [] for segment in segments}
+    for question in Question.objects.filter(segment__episode=episode).order_by(
+        "segment_id", "position"
+    ):
+        by_segment[question.segment_id].append(question)
+    for segment in segments:
+        segment.question_list = by_segment[segment.pk]  # type: ignore[attr-defined]
+    pairs = Question.addressed_to.through.objects.filter(
+        question__segment__episode=episode
+    ).values_list("question_id", "appearance_id")
+    found: dict[int, set[int]] = {}
+    for question_id, appearance_id in pairs:
+        found.setdefault(question_id, set()).add(appearance_id)
+    return {question_id: frozenset(ids) for question_id, ids in found.items()}
+
+
+def load(request: HttpRequest, pk: int) -> Episode:
+    return get_episode(request.user, pk, Action.EDIT, queryset=editor_queryset())
+
+
+def fresh(pk: int) -> Episode:
+    """The episode re-read with everything the editor shows, after a change."""
+    return editor_queryset().get(pk=pk)
+
+
+def int_field(request: HttpRequest, name: str) -> int | None:
+    try:
+        return int(request.POST[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def changed_field(request: HttpRequest) -> str:
+    return request.POST.get("field") or (request.htmx.trigger_name if request.htmx else "") or ""
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def rendered_once(name: str, variants: dict[Any, dict[str, Any]]) -> dict[Any, SafeString]:
+    """Render a small fragment once per distinct value instead of once per row."""
+    template = get_template(name)
+    return {key: SafeString(template.render(context)) for key, context in variants.items()}
+
+
+def editor_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
+    """Everything the editor's templates read. Rows get their URLs and pre-rendered choices
+    attached, so a run-sheet of a hundred segments renders in a fixed, small amount of work."""
+    now = timezone.now()
+    sheet = episode.run_sheet(now=now)
+    appearances = list(episode.appearances.all())
+    base = reverse("episode_editor", args=[episode.pk])
+    zone = episode.show.zone
+    kinds = rendered_once(
+        "episodes/editor/_options.html",
+        {
+            value: {"choices": Segment.Kind.choices, "selected": value}
+            for value, _ in Segment.Kind.choices
+        },
+    )
+    owner_choices = [("", "—"), *((a.pk, a.speaker.name) for a in appearances)]
+    owners = rendered_once(
+        "episodes/editor/_options.html",
+        {a: {"choices": owner_choices, "selected": a} for a, _ in owner_choices},
+    )
+    addressed = attach_questions(episode, [row.segment for row in sheet.rows])
+    locked = onair.locked_segment_ids(episode)
+    addressee_sets: dict[tuple[bool, frozenset[int], bool], dict[str, Any]] = {}
+    for row in sheet.rows:
+        segment = row.segment
+        segment.edit_url = f"{base}segments/{segment.pk}/"  # type: ignore[attr-defined]
+        segment.kind_options = kinds[segment.kind]  # type: ignore[attr-defined]
+        segment.owner_options = owners[segment.owner_id or ""]  # type: ignore[attr-defined]
+        segment.front_text, segment.back_text = row_times(row, zone)  # type: ignore[attr-defined]
+        segment.locked = segment.pk in locked  # type: ignore[attr-defined]
+        for question in segment.question_list:  # type: ignore[attr-defined]
+            question.edit_url = f"{base}questions/{question.pk}/"  # type: ignore[attr-defined]
+            key = (
+                question.for_everyone,
+                addressed.get(question.pk, frozenset()),
+                question.is_recurring,
+            )
+            question.addressee_key = key  # type: ignore[attr-defined]
+            addressee_sets[key] = {
+                "appearances": appearances,
+                "everyone": key[0],
+                "ids": key[1],
+                "recurring": key[2],
+            }
+    chips = rendered_once("episodes/editor/_addressees.html", addressee_sets)
+    for row in sheet.rows:
+        for question in row.segment.question_list:  # type: ignore[attr-defined]
+            question.addressee_chips = chips[question.addressee_key]  # type: ignore[attr-defined]
+    for item in episode.news_items.all():
+        item.edit_url = f"{base}news/{item.pk}/"  # type: ignore[attr-defined]
+    latest_changes: dict[int, ProfileChange] = {}
+    for change in ProfileChange.objects.filter(speaker__appearances__episode=episode).order_by(
+        "speaker_id", "-changed_at"
+    ):
+        latest_changes.setdefault(change.speaker_id, change)
+    for appearance in appearances:
+        token = links.token_for(appearance.speaker)
+        appearance.link_url = (  # type: ignore[attr-defined]
+            request.build_absolute_uri(reverse("guest_portal", args=[token])) if token else ""
+        )
+        appearance.link_expired = bool(  # type: ignore[attr-defined]
+            appearance.speaker.link_expires_at and appearance.speaker.link_expires_at <= now
+        )
+        appearance.profile_change = latest_changes.get(appearance.speaker_id)  # type: ignore[attr-defined]
+    return {
+        "episode": episode,
+        "show": episode.show,
+        "sheet": sheet,
+        "base": base,
+        "appearances": appearances,
+        "roles": Appearance.Role.choices,
+        "statuses": Episode.Status.choices,
+        "message": "",
+        "undo": editing.last_change(episode, Actor(request.user, now)),  # type: ignore[arg-type]
+        **extra,
+    }
+
+
+def render_part(
+    request: HttpRequest, template: str, episode: Episode, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """An editor fragment (Jinja2, see showrunner/jinja_env.py), times in the show's zone."""
+    with timezone.override(episode.show.zone):
+        return render(request, template, editor_context(request, episode, **extra), status=status)
+
+
+def layout_response(request: HttpRequest, pk: int, message: str = "") -> HttpResponse:
+    """After a change of layout: the run-sheet, guests and news again, and the undo bar."""
+    return render_part(request, "episodes/editor/_layout_changed.html", fresh(pk), message=message)
+
+
+def body_response(request: HttpRequest, pk: int, message: str, status: int = 200) -> HttpResponse:
+    """The whole editor again: after an undo, or a refused (stale) edit."""
+    response = render_part(
+        request, "episodes/editor/_body.html", fresh(pk), status=status, message=message
+    )
+    return reswap(retarget(response, "#editor-body"), "outerHTML")
+
+
+def conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> HttpResponse:
+    return body_response(request, pk, str(exc), status=409)
+
+
+def saved_response(request: HttpRequest, pk: int, saved: Any, error_slot: str) -> HttpResponse:
+    """A saved cell: the row's new version, times and totals out of band; the fields stay as
+    typed. ``error_slot`` selects the saved field's error message, which is cleared."""
+    prefix = "episode" if isinstance(saved, Episode) else error_slot.split()[0].lstrip("#")
+    return render_part(
+        request,
+        "episodes/editor/_saved.html",
+        fresh(pk),
+        error_slot=error_slot,
+        version_id=f"{prefix}-version",
+        version=saved.version,
+    )
+
+
+def invalid(message: str, target: str) -> HttpResponse:
+    """422 with the message placed next to the field (``target`` is its error slot)."""
+    return reswap(retarget(HttpResponse(escape(message), status=422), target), "innerHTML")
+
+
+# -- the page --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def editor(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    if request.htmx and request.GET.get("part") == "body":
+        return render_part(request, "episodes/editor/_body.html", episode)
+    with timezone.override(episode.show.zone):
+        context = editor_context(request, episode)
+        body = render_to_string("episodes/editor/_body.html", context, request=request)
+    return render(request, "episodes/editor/page.html", {**context, "body": SafeString(body)})
+
+
+@login_required
+@require_GET
+def revision(request: HttpRequest, pk: int) -> JsonResponse:
+    """What open editors poll to know whether to refresh."""
+    episode = get_episode(request.user, pk, Action.VIEW)
+    return JsonResponse({"revision": episode.revision})
+
+
+@login_required
+@require_POST
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    try:
+        change = editing.undo_last(episode, actor(request))
+    except (CannotUndo, Conflict) as exc:
+        return body_response(request, pk, f"Could not undo: {exc}")
+    return body_response(request, pk, f"Undone: {change}.")
+
+
+# -- cells -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    field = changed_field(request)
+    form = HeaderForm(request.POST, instance=episode)
+    if field not in form.fields:
+        return HttpResponse("Unknown field.", status=400)
+    form.is_valid()
+    target = f"#editor-header .{field.replace('_', '-')}-error"
+    if field in form.errors:
+        return invalid(" ".join(form.errors[field]), target)
+    try:
+        changes = form.changes_for(field)
+    except ValidationError as exc:
+        return invalid(" ".join(exc.messages), target)
+    try:
+        saved = editing.update_fields(
+            episode,
+            changes,
+            int_field(request, "version") or 0,
+            actor(request),
+            description=f"change the {form.fields[field].label or field}".lower(),
+        )
+    except Conflict as exc:
+        return conflict_response(request, pk, exc)
+    return saved_response(request, pk, saved, target)
+
+
+def segment_of(episode: Episode, segment_pk: int) -> Segment:
+    return get_object_or_404(Segment, pk=segment_pk, episode=episode)
+
+
+@login_required
+@require_POST
+def edit_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    segment = segment_of(episode, segment_pk)
+    field = changed_field(request)
+    if field not in {"title", "kind", "planned", "owner", "notes"}:
+        return HttpResponse("Unknown field.", status=400)
+    current = {
+        "title": segment.title,
+        "kind": segment.kind,
+        "notes": segment.notes,
+        "owner": segment.owner_id or "",
+    }
+    form = SegmentForm(
+        {**current, field: request.POST.get(field, "")}, instance=segment, episode=episode
+    )
+    if not form.is_valid() and field in form.errors:
+        return invalid(" ".join(form.errors[field]), f"#segment-{segment.pk} .{field}-error")
+    try:
+        saved = editing.update_fields(
+            segment,
+            form.changes_for(field),
+            int_field(request, "version") or 0,
+            actor(request),
+            description=f"change {field_label(field)} of “{segment.title}”",
+        )
+    except Conflict as exc:
+        return conflict_response(request, pk, exc)
+    return saved_response(request, pk, saved, f"#segment-{segment.pk} .{field}-error")
+
+
+def field_label(field: str) -> str:
+    return {"planned": "the planned time", "owner": "the lead"}.get(field, f"the {field}")
+
+
+@login_required
+@require_POST
+def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    question = get_object_or_404(Question, pk=question_pk, segment__episode=episode)
+    field = changed_field(request)
+    version = int_field(request, "version") or 0
+    row = f"#question-{question.pk}"
+    try:
+        if field in ("addressed_to", "everyone"):
+            ids = [int(value) for value in request.POST.getlist("addressed_to") if value.isdigit()]
+            everyone = request.POST.get("everyone") == "on"
+            saved = editing.set_addressees(
+                question, [] if everyone else ids, everyone, version, actor(request)
+            )
+            return saved_response(request, pk, saved, f"{row} .question-error")
+        if field not in {"text", "notes", "is_recurring"}:
+            return HttpResponse("Unknown field.", status=400)
+        data = {
+            "text": question.text,
+            "notes": question.notes,
+            "is_recurring": question.is_recurring,
+        }
+        data[field] = (
+            request.POST.get(field) == "on"
+            if field == "is_recurring"
+            else request.POST.get(field, "")
+        )
+        form = QuestionForm(data, instance=question)
+        if not form.is_valid() and field in form.errors:
+            return invalid(" ".join(form.errors[field]), f"{row} .question-error")
+        saved = editing.update_fields(
+            question,
+            {field: form.cleaned_data[field]},
+            version,
+            actor(request),
+            description=f"edit the question “{question.text[:60]}”",
+        )
+    except Conflict as exc:
+        return conflict_response(request, pk, exc)
+    return saved_response(request, pk, saved, f"{row} .question-error")
+
+
+@login_required
+@require_POST
+def edit_news(request: HttpRequest, pk: int, news_pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    item = get_object_or_404(NewsItem, pk=news_pk, episode=episode)
+    field = changed_field(request)
+    if field not in {"title", "url", "notes"}:
+        return HttpResponse("Unknown field.", status=400)
+    data = {
+        "title": item.title,
+        "url": item.url,
+        "notes": item.notes,
+        field: request.POST.get(field, ""),
+    }
+    form = NewsItemForm(data, instance=item)
+    if not form.is_valid():
+        errors = form.errors.get(field) or form.non_field_errors()
+        return invalid(" ".join(errors), f"#news-{item.pk} .news-error")
+    try:
+        saved = editing.update_fields(
+            item,
+            {field: form.cleaned_data[field]},
+            int_field(request, "version") or 0,
+            actor(request),
+            description=f"edit the news item “{item.title or item.url}”",
+        )
+    except Conflict as exc:
+        return conflict_response(request, pk, exc)
+    return saved_response(request, pk, saved, f"#news-{item.pk} .news-error")
+
+
+@login_required
+@require_POST
+def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    appearance = get_object_or_404(Appearance, pk=appearance_pk, episode=episode)
+    field = changed_field(request)
+    if field not in {"role", "notes"}:
+        return HttpResponse("Unknown field.", status=400)
+    data = {"role": appearance.role, "notes": appearance.notes, field: request.POST.get(field, "")}
+    form = AppearanceForm(data, instance=appearance)
+    if not form.is_valid():
+        message = " ".join(form.errors.get(field, ["That value is not allowed."]))
+        return invalid(message, f"#appearance-{appearance.pk} .guest-error")
+    try:
+        saved = editing.update_fields(
+            appearance,
+            {field: form.cleaned_data[field]},
+            int_field(request, "version") or 0,
+            actor(request),
+            description=f"change the {field} of {appearance.speaker.name}",
+        )
+    except Conflict as exc:
+        return conflict_response(request, pk, exc)
+    return saved_response(request, pk, saved, f"#appearance-{appearance.pk} .guest-error")
+
+
+# -- layout ----------------------------------------------------------------------------------
+
+
+def layout_change(request: HttpRequest, pk: int, change: Callable[[], object]) -> HttpResponse:
+    """Run a layout change; a stale layout answers 409 with the current editor."""
+    try:
+        change()
+    except Conflict as exc:
+        return conflict_response(request, pk, exc)
+    return layout_response(request, pk)
+
+
+def layout_version(request: HttpRequest) -> int:
+    return int_field(request, "layout_version") or 0
+
+
+@login_required
+@require_POST
+def add_segment(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    after_pk = int_field(request, "after")
+    after = segment_of(episode, after_pk) if after_pk else None
+    return layout_change(
+        request,
+        pk,
+        lambda: editing.add_segment(episode, layout_version(request), actor(request), after=after),
+    )
+
+
+@login_required
+@require_POST
+def duplicate_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    segment = segment_of(episode, segment_pk)
+    return layout_change(
+        request,
+        pk,
+        lambda: editing.duplicate_segment(segment, layout_version(request), actor(request)),
+    )
+
+
+def ordered_item(episode: Episode, kind: str, item_pk: int) -> Segment | Question | NewsItem:
+    model = ORDERED.get(kind)
+    if model is None:
+        raise Http404(f"There is nothing called {kind!r} to move or delete.")
+    if model is Question:
+        return get_object_or_404(Question, pk=item_pk, segment__episode=episode)
+    return get_object_or_404(model, pk=item_pk, episode=episode)  # type: ignore[misc]
+
+
+@login_required
+@require_POST
+def delete_item(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    item = ordered_item(episode, kind, item_pk)
+    return layout_change(
+        request, pk, lambda: editing.delete(item, layout_version(request), actor(request))
+    )
+
+
+@login_required
+@require_POST
+def move_item(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    """Move to index ``to`` (0-based), or one place ``up`` or ``down``."""
+    episode = load(request, pk)
+    item = ordered_item(episode, kind, item_pk)
+    direction = request.POST.get("direction")
+    if direction in ("up", "down"):
+        to_index = item.position - 1 + (-1 if direction == "up" else 1)
+    else:
+        to_index = int_field(request, "to")
+        if to_index is None:
+            return HttpResponse("Say where to: to=<index> or direction=up|down.", status=400)
+    return layout_change(
+        request, pk, lambda: editing.move(item, to_index, layout_version(request), actor(request))
+    )
+
+
+@login_required
+@require_POST
+def add_question(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    segment = segment_of(episode, segment_pk)
+    text = request.POST.get("text", "").strip()
+    target = f"#segment-{segment.pk} .new-question-error"
+    if not text:
+        return invalid("Write the question first.", target)
+    if len(text) > 2000:
+        return invalid("That question is over 2,000 characters.", target)
+    return layout_change(
+        request,
+        pk,
+        lambda: editing.add_question(segment, text, layout_version(request), actor(request)),
+    )
+
+
+@login_required
+@require_POST
+def add_news(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    form = PasteNewsForm(request.POST)
+    if not form.is_valid():
+        return invalid(" ".join(form.errors["links"]), "#news-editor .paste-error")
+    return layout_change(
+        request,
+        pk,
+        lambda: editing.add_news(
+            episode, form.cleaned_data["links"], layout_version(request), actor(request)
+        ),
+    )
+
+
+# -- guests ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = get_episode(request.user, pk, Action.EDIT)
+    query = request.GET.get("q", "").strip()[:100]
+    speakers: QuerySet[Speaker] | list[Speaker] = []
+    if query:
+        speakers = (
+            Speaker.objects.filter(name__icontains=query)
+            .exclude(appearances__episode=episode)
+            .order_by("name")[:8]
+        )
+    return render(
+        request,
+        "episodes/editor/_speaker_results.html",
+        {
+            "episode": episode,
+            "speakers": speakers,
+            "query": query,
+            "base": reverse("episode_editor", args=[episode.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    role = request.POST.get("role", Appearance.Role.GUEST)
+    if role not in Appearance.Role.values:
+        role = Appearance.Role.GUEST
+    speaker_pk = int_field(request, "speaker")
+    name = " ".join(request.POST.get("name", "").split())
+    target = "#guests-editor .guest-add-error"
+    if speaker_pk:
+        speaker = get_object_or_404(Speaker, pk=speaker_pk)
+    elif name:
+        if len(name) > 200:
+            return invalid("That name is over 200 characters.", target)
+        speaker = Speaker.objects.create(name=name, is_group=name.lower().endswith(" team"))
+    else:
+        return invalid("Pick someone or type a new name.", target)
+    if not episode.appearances.filter(speaker=speaker).exists():
+        Appearance.objects.create(episode=episode, speaker=speaker, role=role)
+        editing.bump_revision(episode.pk)
+    return layout_response(request, pk)
+
+
+@login_required
+@require_POST
+def guest_link(request: HttpRequest, pk: int, appearance_pk: int) -> HttpResponse:
+    """A guest's private link: a new one (the old stops working), none, an expiry, or sent."""
+    episode = load(request, pk)
+    appearance = get_object_or_404(
+        Appearance.objects.select_related("speaker"), pk=appearance_pk, episode=episode
+    )
+    speaker = appearance.speaker
+    action = request.POST.get("action")
+    message = ""
+    if action == "new":
+        links.regenerate(speaker, expires_at=speaker.link_expires_at)
+        message = f"New link for {speaker.name}; the old one no longer works."
+    elif action == "revoke":
+        links.revoke(speaker)
+        message = f"{speaker.name}'s link no longer works."
+    elif action == "expiry":
+        day = request.POST.get("expires", "")
+        try:
+            expires = date.fromisoformat(day) if day else None
+        except ValueError:
+            return invalid(
+                f"“{day}” is not a date: give it as YYYY-MM-DD.",
+                f"#appearance-{appearance.pk} .guest-error",
+            )
+        speaker.link_expires_at = (
+            datetime.combine(expires, time.max, tzinfo=episode.show.zone) if expires else None
+        )
+        speaker.save(update_fields=["link_expires_at", "updated_at"])
+        until = f"works until the end of {expires:%-d %B %Y}." if expires else "does not expire."
+        message = f"{speaker.name}'s link {until}"
+    elif action == "send":
+        if not speaker.email:
+            return invalid(
+                f"Add an email address for {speaker.name} first (in the admin).",
+                f"#appearance-{appearance.pk} .guest-error",
+            )
+        links.ensure_link(speaker)
+        emails.send_link(appearance, now=timezone.now())
+        message = f"Sent {speaker.name} their link at {speaker.email}."
+    else:
+        return HttpResponse("Unknown action.", status=400)
+    return layout_response(request, pk, message=message)
+
+
+@login_required
+@require_POST
+def remove_guest(request: HttpRequest, pk: int, appearance_pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    appearance = get_object_or_404(Appearance, pk=appearance_pk, episode=episode)
+    appearance.delete()  # their questions stay, addressed to the others
+    editing.bump_revision(episode.pk)
+    return layout_response(request, pk, message=f"{appearance.speaker.name} is off the episode.")
+
+
+# -- whole episodes --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def new_episode(request: HttpRequest, slug: str) -> HttpResponse:
+    show = get_show(request.user, slug, Action.EDIT)
+    episode = editing.new_episode(editing.template_of(show), actor(request))
+    return redirect("episode_editor", episode.pk)
+
+
+@login_required
+@require_POST
+def duplicate_episode(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = load(request, pk)
+    copy = editing.new_episode(episode, actor(request))
+    return redirect("episode_editor", copy.pk)
+
+
+@login_required
+@require_GET
+def edit_template(request: HttpRequest, slug: str) -> HttpResponse:
+    show = get_show(request.user, slug, Action.EDIT)
+    return redirect("episode_editor", editing.template_of(show).pk)

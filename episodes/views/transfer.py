@@ -1,0 +1,110 @@
+"""Import in the browser (paste or upload, preview, save) and export downloads."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from showrunner.auth import Action, get_episode, get_show
+
+from ..exporting import episode_document, episodes_for_export
+from ..formats import ParseError, episode_json, markdown_runsheet, read
+from ..forms import ImportForm
+from ..importing import AlreadyImported, save_document
+from ..models import Show
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Parse what was pasted or uploaded and show it as it would be saved."""
+    show = get_show(request.user, slug, Action.EDIT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"show": show, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            docs = read(
+                form.cleaned_data["text"],
+                today=timezone.localdate(),
+                number=form.cleaned_data["number"],
+                show=show.slug,
+            )
+            for doc in docs:
+                doc.show_name = show.name
+                episode_json.load(episode_json.dump(doc))  # the checks saving will make
+        except ParseError as exc:
+            context["parse_error"] = exc
+        else:
+            context["document"] = episode_json.dumps(docs)
+            context["previews"] = [
+                (doc, show.episodes.filter(number=doc.number).first() if doc.number else None)
+                for doc in docs
+            ]
+    return render(request, "episodes/import.html", context)
+
+
+@login_required
+@require_POST
+def import_save(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save the previewed episodes. The document is checked again: nothing from the browser
+    is trusted, and it can only go into this show."""
+    show = get_show(request.user, slug, Action.EDIT)
+    try:
+        docs = episode_json.loads(request.POST.get("document", ""))
+    except ParseError as exc:
+        messages.error(request, f"The preview could not be saved: {exc}")
+        return redirect("import_preview", show.slug)
+    replace = request.POST.get("replace") == "on"
+    saved = []
+    for doc in docs:
+        doc.show_slug = show.slug
+        try:
+            saved.append(save_document(doc, replace=replace))
+        except AlreadyImported as exc:
+            messages.error(request, f"Not saved: {exc.args[0].replace('--replace', 'Replace')}")
+        except ParseError as exc:
+            messages.error(request, f"Not saved: {exc}")
+    if len(saved) == 1:
+        messages.success(request, f"Imported {saved[0].label}.")
+        return redirect("episode_editor", saved[0].pk)
+    if saved:
+        messages.success(request, f"Imported {len(saved)} episodes.")
+    return redirect("show_detail", show.slug)
+
+
+def download(content: str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_name(show: Show, number: int | None, suffix: str) -> str:
+    return f"{show.slug}-{number if number is not None else 'draft'}.{suffix}"
+
+
+@login_required
+@require_GET
+def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = get_episode(request.user, pk, Action.VIEW, queryset=episodes_for_export())
+    doc = episode_document(episode)
+    return download(
+        markdown_runsheet.render(doc),
+        export_name(episode.show, episode.number, "md"),
+        "text/markdown; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = get_episode(request.user, pk, Action.VIEW, queryset=episodes_for_export())
+    data = episode_json.dump(episode_document(episode), time_zone=episode.show.time_zone)
+    return download(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+        export_name(episode.show, episode.number, "json"),
+        "application/json",
+    )

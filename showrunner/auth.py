@@ -1,0 +1,79 @@
+"""Who may do what on which show: the one place that decides access.
+
+Roles are granted per show (:class:`episodes.models.ShowRole`), so a person can produce one show
+and host another. Staff may do everything everywhere. Views ask through :func:`get_episode` and
+:func:`require`, never by reading roles themselves.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from episodes.models import Episode, Role, Show
+
+User = AbstractBaseUser | AnonymousUser
+
+
+class Action(StrEnum):
+    VIEW = "view"  # see the show's episodes and run-sheets
+    EDIT = "edit"  # plan episodes: segments, questions, guests, news, imports
+    CALL = "call"  # drive the live show
+
+
+ALLOWED: dict[Action, frozenset[str]] = {
+    Action.VIEW: frozenset({Role.PRODUCER, Role.SHOW_CALLER, Role.HOST}),
+    Action.EDIT: frozenset({Role.PRODUCER}),
+    Action.CALL: frozenset({Role.PRODUCER, Role.SHOW_CALLER}),
+}
+
+
+def is_staff(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and getattr(user, "is_staff", False))
+
+
+def roles_on(user: User, show: Show) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(show.roles.filter(user=user).order_by().values_list("role", flat=True))
+
+
+def can(user: User, show: Show, action: Action) -> bool:
+    if is_staff(user):
+        return True
+    return bool(roles_on(user, show) & ALLOWED[action])
+
+
+def require(user: User, show: Show, action: Action) -> None:
+    if not can(user, show, action):
+        raise PermissionDenied(f"You cannot {action} {show.name}.")
+
+
+def visible_shows(user: User) -> QuerySet[Show]:
+    if is_staff(user):
+        return Show.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return Show.objects.none()
+    return Show.objects.filter(roles__user=user).distinct()
+
+
+def get_episode(
+    user: User,
+    pk: int,
+    action: Action = Action.VIEW,
+    queryset: QuerySet[Episode] | None = None,
+) -> Episode:
+    """The episode, if ``user`` may do ``action`` on its show: 404 if missing, 403 if not."""
+    if queryset is None:
+        queryset = Episode.objects.all()
+    episode = get_object_or_404(queryset.select_related("show"), pk=pk)
+    require(user, episode.show, action)
+    return episode
+
+
+def get_show(user: User, slug: str, action: Action = Action.VIEW) -> Show:
+    show = get_object_or_404(Show, slug=slug)
+    require(user, show, action)
+    return show

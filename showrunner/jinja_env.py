@@ -1,0 +1,53 @@
+"""The Jinja2 environment for the few fragments that render hundreds of rows (the editor).
+
+Django's own templates render everything else. Jinja2 compiles templates to Python, which
+renders the editor's run-sheet several times faster (bench/runsheet_page.py measures it).
+The filters are the same functions the Django templates use.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.timesince import timesince
+from jinja2 import Environment, StrictUndefined
+
+from episodes.templatetags import showtime
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
+
+
+def pluralize(count: int, suffixes: str = "s") -> str:
+    """As Django's filter: "s" for many, or "y,ies" for one and many."""
+    singular, _, plural = suffixes.rpartition(",")
+    return plural if count != 1 else singular
+
+
+def since(value: datetime) -> str:
+    """How long ago, to the largest unit: "3 hours", "2 days"."""
+    return timesince(value, depth=1)
+
+
+def environment(**options: Any) -> Environment:
+    # Always escaped, and a misspelt name is an error rather than an empty string.
+    options.pop("autoescape", None)
+    options.pop("undefined", None)
+    env = Environment(autoescape=True, undefined=StrictUndefined, **options)
+    env.globals.update({"url": url, "static": static})
+    env.filters.update(
+        {
+            "clock": showtime.clock,
+            "offset": showtime.offset,
+            "duration": showtime.duration,
+            "span_duration": showtime.span_duration,
+            "over_under": showtime.over_under,
+            "planned": showtime.planned,
+            "planned_input": showtime.planned_input,
+            "pluralize": pluralize,
+            "timesince": since,
+        }
+    )
+    return env

@@ -1,0 +1,46 @@
+"""Calendar files for guests: one episode, or a feed of all theirs (with the icalendar library)."""
+
+from datetime import timedelta
+
+from django.http import HttpResponse
+from icalendar import Calendar, Event
+
+from episodes.models import Appearance
+
+
+def for_appearances(appearances: list[Appearance], site: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Showrunner//guest calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Shows I'm on")
+    for appearance in appearances:
+        episode = appearance.episode
+        if episode.starts_at is None:
+            continue  # no time yet: nothing to put in a calendar
+        event = Event()
+        number = f" #{episode.number}" if episode.number else ""
+        title = f": {episode.title}" if episode.title else ""
+        event.add("uid", f"episode-{episode.pk}-appearance-{appearance.pk}@showrunner")
+        event.add("summary", f"{episode.show.name}{number}{title}")
+        start = episode.call_time or episode.starts_at
+        event.add("dtstart", start)
+        event.add("dtend", episode.starts_at + timedelta(seconds=episode.target_seconds))
+        event.add("dtstamp", episode.updated_at)
+        lines = [
+            f"On air at {episode.starts_at:%H:%M} UTC; please be there from {start:%H:%M} UTC."
+        ]
+        if appearance.notes:
+            lines += ["", "What to prepare:", appearance.notes]
+        event.add("description", "\n".join(lines))
+        if episode.join_url:
+            event.add("location", episode.join_url)
+            event.add("url", episode.join_url)
+        calendar.add_component(event)
+    return calendar
+
+
+def response(calendar: Calendar, filename: str, *, attachment: bool = True) -> HttpResponse:
+    reply = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    reply["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return reply

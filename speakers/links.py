@@ -1,0 +1,86 @@
+"""Private links for guests: no account, just a link that only they have.
+
+A link is ``/guest/<speaker id>-<mac>/`` where the MAC is an HMAC-SHA256 (256 bits) of the
+speaker's own random secret, keyed with the site's SECRET_KEY. So the producer can copy a
+working link at any time (it is computed, not stored), a leaked database alone reveals no link
+(the key is not in it), and a new secret revokes every earlier link. A wrong, revoked or expired
+link gets the same answer, in about the same time: no hint that a link was close.
+"""
+
+import base64
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from .models import Speaker
+
+SALT = "showrunner.guest-link"
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def mac(speaker_id: int, secret: str) -> str:
+    digest = salted_hmac(SALT, f"{speaker_id}:{secret}", algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_for(speaker: Speaker) -> str | None:
+    if not speaker.link_secret:
+        return None
+    return f"{speaker.pk}-{mac(speaker.pk, speaker.link_secret)}"
+
+
+def speaker_for(token: str, *, now: datetime) -> Speaker | None:
+    """The speaker this link belongs to, if it still works."""
+    pk_text, _, given = token.partition("-")
+    speaker = (
+        Speaker.objects.filter(pk=int(pk_text)).first() if pk_text.isdigit() and given else None
+    )
+    secret = speaker.link_secret if speaker is not None else ""
+    # Compute a MAC either way, so an unknown speaker answers as slowly as a wrong link.
+    expected = mac(int(pk_text) if pk_text.isdigit() else 0, secret or "no link")
+    if speaker is None or not secret or not constant_time_compare(expected, given):
+        return None
+    if speaker.link_expires_at is not None and speaker.link_expires_at <= now:
+        return None
+    return speaker
+
+
+def ensure_link(speaker: Speaker) -> str:
+    """The speaker's link token, creating a secret the first time one is needed."""
+    if not speaker.link_secret:
+        # Set only if still unset: a copy loaded earlier must not replace a link just made.
+        Speaker.objects.filter(pk=speaker.pk, link_secret="").update(
+            link_secret=new_secret(), updated_at=timezone.now()
+        )
+        speaker.refresh_from_db(fields=["link_secret", "link_expires_at"])
+    token = token_for(speaker)
+    assert token is not None
+    return token
+
+
+def regenerate(speaker: Speaker, *, expires_at: datetime | None = None) -> str:
+    """A new link; every earlier one stops working."""
+    speaker.link_secret = new_secret()
+    speaker.link_expires_at = expires_at
+    speaker.save(update_fields=["link_secret", "link_expires_at", "updated_at"])
+    token = token_for(speaker)
+    assert token is not None
+    return token
+
+
+def revoke(speaker: Speaker) -> None:
+    speaker.link_secret = ""
+    speaker.save(update_fields=["link_secret", "updated_at"])
+
+
+def absolute_url(speaker: Speaker) -> str:
+    """The link to send: the site's address (SHOWRUNNER_BASE_URL) and the guest's page."""
+    path = reverse("guest_portal", args=[ensure_link(speaker)])
+    return settings.SHOWRUNNER_BASE_URL.rstrip("/") + path

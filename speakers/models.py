@@ -1,0 +1,101 @@
+"""People who appear on shows: hosts, guests, presenters, and groups addressed as one."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+
+from showrunner.timezones import validate_time_zone
+
+
+def validate_links(value: object) -> None:
+    if not isinstance(value, list):
+        raise ValidationError("Links must be a list of web addresses.", code="invalid_links")
+    check_url = URLValidator(schemes=["http", "https"])
+    for index, link in enumerate(value, start=1):
+        if not isinstance(link, str):
+            raise ValidationError(
+                "Link %(index)s is not a web address.", params={"index": index}, code="invalid_link"
+            )
+        try:
+            check_url(link)
+        except ValidationError:
+            raise ValidationError(
+                "Link %(index)s (%(link)s) is not a web address starting with http:// or https://.",
+                params={"index": index, "link": link},
+                code="invalid_link",
+            ) from None
+
+
+class Speaker(models.Model):
+    """A person (or a group such as "the widget team") reused across episodes and shows."""
+
+    name = models.CharField(max_length=200)
+    is_group = models.BooleanField(
+        default=False, help_text="A team or group addressed as one, such as “widget team”."
+    )
+    email = models.EmailField(blank=True)
+    pronouns = models.CharField(max_length=50, blank=True)
+    pronunciation = models.CharField(
+        max_length=200, blank=True, help_text="How to say the name, e.g. “DAH-nah LEE”."
+    )
+    bio = models.TextField(blank=True, help_text="Markdown.")
+    avatar = models.ImageField(
+        upload_to="avatars/", blank=True, help_text="Square, 512 px, without metadata."
+    )
+    avatar_small = models.ImageField(upload_to="avatars/", blank=True, editable=False)
+    links = models.JSONField(default=list, blank=True, validators=[validate_links])
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    # The private link: derived from this secret and the site's SECRET_KEY (speakers/links.py).
+    # A new secret revokes every earlier link; an empty one means no link works.
+    link_secret = models.CharField(max_length=64, blank=True, editable=False)
+    link_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="The private link stops working after this."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo | None:
+        return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else None
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else ""
+
+
+_FIELD_ORDER = {
+    name: index
+    for index, name in enumerate(
+        ["name", "pronouns", "pronunciation", "bio", "links", "time_zone", "avatar"]
+    )
+}
+
+
+class ProfileChange(models.Model):
+    """What a guest changed on their own profile, for the producer to see."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="profile_changes")
+    changed_at = models.DateTimeField()
+    fields = models.JSONField(help_text="Each changed field: [before, after].")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} changed {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        """The changed fields in the profile's order (jsonb on PostgreSQL keeps no key order)."""
+        labels = {"avatar": "photo", "time_zone": "time zone"}
+        ordered = sorted(self.fields, key=lambda name: _FIELD_ORDER.get(name, len(_FIELD_ORDER)))
+        return ", ".join(labels.get(name, name) for name in ordered)

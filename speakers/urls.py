@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("guest/<str:token>/", views.portal, name="guest_portal"),
+    path("guest/<str:token>/calendar.ics", views.feed, name="guest_feed"),
+    path("guest/<str:token>/profile/", views.profile, name="guest_profile"),
+    path("guest/<str:token>/time-zone/", views.set_time_zone, name="guest_time_zone"),
+    path("guest/<str:token>/episodes/<int:pk>/", views.episode, name="guest_episode"),
+    path(
+        "guest/<str:token>/episodes/<int:pk>/calendar.ics",
+        views.episode_calendar,
+        name="guest_episode_calendar",
+    ),
+    path("guest/<str:token>/episodes/<int:pk>/live/", views.live_state, name="guest_live_state"),
+]

@@ -1,0 +1,260 @@
+"""The guest portal: what a guest sees through their private link.
+
+Every view takes the link's token first and answers the same friendly page for a wrong,
+revoked or expired link. A guest sees only their own episodes and, in them, the run-sheet
+outline (no producers' notes), the questions meant for them or for everyone, and the notes
+written for them; they can change nothing but their own profile.
+"""
+
+import zoneinfo
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from episodes import onair
+from episodes.models import Appearance, Episode, Question, Segment
+from episodes.push import current_snapshot, stream_url
+from showrunner.timezones import time_zone_names
+
+from . import calendar, links
+from .forms import ProfileForm
+from .models import ProfileChange, Speaker
+
+PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Answers through a private link stay out of shared caches and search engines."""
+    for name, value in PRIVATE.items():
+        response[name] = value
+    return response
+
+
+def invalid_link(request: HttpRequest) -> HttpResponse:
+    return private(render(request, "speakers/invalid_link.html", status=404))
+
+
+def guest_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Resolve the link to its guest, or answer the invalid-link page; mark answers private."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        speaker = links.speaker_for(token, now=timezone.now())
+        if speaker is None:
+            return invalid_link(request)
+        request.guest = speaker  # type: ignore[attr-defined]
+        request.guest_token = token  # type: ignore[attr-defined]
+        return private(view(request, token, *args, **kwargs))
+
+    return wrapped
+
+
+def zone_of(speaker: Speaker, fallback: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(speaker.time_zone or fallback)
+
+
+def appearances_of(speaker: Speaker) -> list[Appearance]:
+    return list(
+        Appearance.objects.filter(speaker=speaker, episode__is_template=False)
+        .select_related("episode__show")
+        .order_by("episode__starts_at", "episode__air_date")
+    )
+
+
+def split(
+    appearances: list[Appearance], now: datetime
+) -> tuple[list[Appearance], list[Appearance]]:
+    today = timezone.localdate(now)
+    upcoming, past = [], []
+    for appearance in appearances:
+        episode = appearance.episode
+        ended = episode.status == Episode.Status.DONE
+        when = episode.starts_at or (
+            datetime.combine(episode.air_date, datetime.max.time(), tzinfo=episode.show.zone)
+            if episode.air_date
+            else None
+        )
+        (past if ended or (when is not None and when.date() < today) else upcoming).append(
+            appearance
+        )
+    past.reverse()
+    return upcoming, past
+
+
+@require_GET
+@guest_view
+def portal(request: HttpRequest, token: str) -> HttpResponse:
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    upcoming, past = split(appearances_of(speaker), timezone.now())
+    return render(
+        request,
+        "speakers/portal.html",
+        {
+            "speaker": speaker,
+            "token": token,
+            "upcoming": upcoming,
+            "past": past,
+            "zones": time_zone_names(),
+        },
+    )
+
+
+def own_appearance(speaker: Speaker, episode_pk: int) -> Appearance | None:
+    return (
+        Appearance.objects.filter(
+            speaker=speaker, episode_id=episode_pk, episode__is_template=False
+        )
+        .select_related("episode__show")
+        .first()
+    )
+
+
+@require_GET
+@guest_view
+def episode(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    appearance = own_appearance(speaker, pk)
+    if appearance is None:
+        return invalid_link(request)
+    episode = (
+        Episode.objects.select_related("show")
+        .prefetch_related(
+            Prefetch(
+                "segments",
+                queryset=Segment.objects.prefetch_related(
+                    Prefetch(
+                        "questions",
+                        queryset=Question.objects.filter(
+                            Q(for_everyone=True) | Q(addressed_to=appearance)
+                        ).distinct(),
+                    )
+                ),
+            ),
+            Prefetch("appearances", queryset=Appearance.objects.select_related("speaker")),
+        )
+        .get(pk=pk)
+    )
+    sheet = episode.run_sheet(now=timezone.now())
+    mine = set(
+        Question.addressed_to.through.objects.filter(appearance=appearance).values_list(
+            "question_id", flat=True
+        )
+    )
+    rows = [
+        {
+            "row": row,
+            "leads": row.segment.owner_id == appearance.pk,
+            "questions": [(q, q.pk in mine) for q in row.segment.questions.all()],
+        }
+        for row in sheet.rows
+    ]
+    return render(
+        request,
+        "speakers/episode.html",
+        {
+            "speaker": speaker,
+            "token": token,
+            "appearance": appearance,
+            "episode": episode,
+            "sheet": sheet,
+            "rows": rows,
+            "others": [a for a in episode.appearances.all() if a.pk != appearance.pk],
+            "guest_zone": speaker.time_zone or episode.show.time_zone,
+            "live_config": {
+                "episode": episode.pk,
+                "appearance": appearance.pk,
+                "state_url": reverse("guest_live_state", args=[token, episode.pk]),
+                "time_url": "/live/time",
+                "can_call": False,
+                "user": "",
+            },
+        },
+    )
+
+
+@require_GET
+@guest_view
+def live_state(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The live snapshot a guest may see, with a stream URL for their audience only."""
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    appearance = own_appearance(speaker, pk)
+    if appearance is None:
+        return invalid_link(request)
+    audience = onair.guest_audience(appearance.pk)
+    data = dict(current_snapshot(pk, audience))
+    data["stream_url"] = stream_url(pk, audience)
+    return JsonResponse({"state": onair.at_now(data, timezone.now())})
+
+
+@require_GET
+@guest_view
+def episode_calendar(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    appearance = own_appearance(speaker, pk)
+    if appearance is None:
+        return invalid_link(request)
+    return calendar.response(
+        calendar.for_appearances([appearance], request.build_absolute_uri("/")),
+        f"{appearance.episode.show.slug}-{appearance.episode.number or 'episode'}.ics",
+    )
+
+
+@require_GET
+@guest_view
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    return calendar.response(
+        calendar.for_appearances(appearances_of(speaker), request.build_absolute_uri("/")),
+        "showrunner.ics",
+        attachment=False,
+    )
+
+
+@require_POST
+@guest_view
+def set_time_zone(request: HttpRequest, token: str) -> HttpResponse:
+    """The guest's time zone: detected by their browser, or chosen by them."""
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    chosen = request.POST.get("time_zone", "")
+    if chosen not in time_zone_names():
+        return HttpResponse("That is not a time zone.", status=400)
+    if speaker.time_zone != chosen:
+        with transaction.atomic():
+            ProfileChange.objects.create(
+                speaker=speaker,
+                changed_at=timezone.now(),
+                fields={"time_zone": [speaker.time_zone, chosen]},
+            )
+            speaker.time_zone = chosen
+            speaker.save(update_fields=["time_zone", "updated_at"])
+    home = reverse("guest_portal", args=[token])
+    back = request.POST.get("next", "")
+    # Back to the page the guest was on: one of their own, never somewhere else.
+    return redirect(back if back.startswith(home) and "//" not in back else home)
+
+
+@require_http_methods(["GET", "POST"])
+@guest_view
+def profile(request: HttpRequest, token: str) -> HttpResponse:
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    # The form works on its own copy, so a rejected edit leaves the page showing what is saved.
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=Speaker.objects.get(pk=speaker.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save_with_history(now=timezone.now())
+        return redirect(reverse("guest_profile", args=[token]) + "?saved=1")
+    return render(
+        request,
+        "speakers/profile.html",
+        {"speaker": speaker, "token": token, "form": form, "saved": "saved" in request.GET},
+    )

@@ -1,0 +1,64 @@
+import json
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
+from episodes.models import Episode, Segment, Show
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_prints_working_logins_every_time(tmp_path: Path) -> None:
+    logins = tmp_path / "logins.json"
+    first, second = StringIO(), StringIO()
+
+    call_command("load_demo", "--logins-file", str(logins), stdout=first)
+    call_command("load_demo", "--logins-file", str(logins), stdout=second)
+
+    assert Show.objects.count() == 1
+    passwords = json.loads(logins.read_text())
+    for output in (first.getvalue(), second.getvalue()):
+        assert f"producer  password {passwords['producer']}" in output
+    assert "already loaded" in second.getvalue()
+    producer = authenticate(username="producer", password=passwords["producer"])
+    assert producer is not None
+    assert producer.is_staff
+
+
+def test_demo_has_one_past_and_two_upcoming_episodes_with_guests_and_ranges(
+    tmp_path: Path,
+) -> None:
+    call_command("load_demo", "--logins-file", str(tmp_path / "l.json"), stdout=StringIO())
+
+    today = timezone.localdate()
+    episodes = list(Episode.objects.order_by("number"))
+    assert [e.status for e in episodes] == ["done", "scheduled", "scheduled"]
+    assert episodes[0].air_date == today - timedelta(days=7)
+    assert all(e.air_date > today for e in episodes[1:])
+    assert all(e.appearances.filter(role="guest").exists() for e in episodes)
+    assert Segment.objects.filter(planned_seconds__lt=F("planned_max_seconds")).exists()
+    assert Episode.objects.filter(segments__questions__addressed_to__isnull=False).exists()
+    assert Episode.objects.filter(news_items__isnull=False).distinct().count() == 3
+
+
+def test_demo_has_a_recorded_run_and_a_rehearsal(tmp_path: Path) -> None:
+    from episodes.models import LiveState, SegmentRun
+
+    call_command("load_demo", "--logins-file", str(tmp_path / "l.json"), stdout=StringIO())
+
+    past = Episode.objects.get(number=41)
+    runs = SegmentRun.objects.filter(episode=past, is_rehearsal=False)
+    assert runs.count() == past.segments.count()
+    assert all(run.actual_ms and run.actual_ms > 0 for run in runs)
+    assert runs.get(title="General Questions").actual_ms == 1_640_000
+    assert LiveState.objects.get(episode=past).state == "ended"
+    rehearsed = Episode.objects.get(number=42)
+    assert LiveState.objects.get(episode=rehearsed).is_rehearsal
+    assert SegmentRun.objects.filter(episode=rehearsed, is_rehearsal=True).count() == 6
+    assert rehearsed.status == "scheduled"

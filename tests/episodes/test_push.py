@@ -1,0 +1,152 @@
+"""The push stream against real uvicorn processes on the test database."""
+
+import time
+from collections.abc import Iterator
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from episodes import onair, push
+from episodes.api import new_token
+from episodes.models import Episode, Role
+from tests.factories import make_episode, make_segment, make_user
+from tests.servers import EventStream, Server, request, running_server
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with running_server() as running:
+        yield running
+
+
+@pytest.fixture
+def episode() -> Episode:
+    episode = make_episode(title="Streamed")
+    make_segment(episode, title="News", minutes=5)
+    make_segment(episode, title="Talk", minutes=20)
+    return episode
+
+
+@pytest.fixture
+def token(episode: Episode) -> str:
+    return new_token(make_user((episode.show, Role.SHOW_CALLER), username="deck"))
+
+
+def command(server: Server, episode: Episode, token: str, action: str, **body: object) -> dict:
+    status, data = request(
+        f"{server.url}/api/episodes/{episode.pk}/live/{action}",
+        "POST",
+        body,
+        {"Authorization": f"Bearer {token}"},
+    )
+    assert status == 200, data
+    return data
+
+
+def test_the_clock_endpoint_answers_the_server_time(server: Server) -> None:
+    before = time.time() * 1000
+    status, data = request(f"{server.url}/live/time")
+    after = time.time() * 1000
+
+    assert status == 200
+    assert before - 5 <= data["t"] <= after + 5
+
+
+def test_the_stream_starts_with_the_state_and_follows_commands(
+    server: Server, episode: Episode, token: str
+) -> None:
+    stream = EventStream(server.url + push.stream_url(episode.pk, onair.TEAM))
+    assert stream.status == 200
+    first = stream.next_state()
+    assert (first["state"], first["segment"]) == ("ready", None)
+
+    command(server, episode, token, "start")
+    running = stream.next_state(lambda s: s["state"] == "running")
+    command(server, episode, token, "add_time", seconds=60)
+    added = stream.next_state(lambda s: s["segment"]["added_ms"] == 60_000)
+
+    assert running["segment"]["title"] == "News"
+    assert added["version"] > running["version"]
+    stream.close()
+
+
+def test_a_change_made_by_another_process_reaches_the_stream(
+    server: Server, episode: Episode
+) -> None:
+    stream = EventStream(server.url + push.stream_url(episode.pk, onair.TEAM))
+    stream.next_state()
+
+    # This test process is not the server: only the database tells the server.
+    onair.perform(
+        episode, "start", user=make_user(), now=timezone.now(), version=None, source="test"
+    )
+
+    assert stream.next_state(lambda s: s["state"] == "running")["segment"]["title"] == "News"
+    stream.close()
+
+
+def test_any_process_serves_any_screen(episode: Episode, token: str) -> None:
+    with running_server() as first, running_server() as second:
+        stream = EventStream(second.url + push.stream_url(episode.pk, onair.TEAM))
+        stream.next_state()
+
+        command(first, episode, token, "start")
+
+        assert stream.next_state(lambda s: s["state"] == "running")["segment"]["title"] == "News"
+        stream.close()
+
+
+def test_bad_expired_and_foreign_tokens_are_refused(server: Server, episode: Episode) -> None:
+    other = make_episode()
+    with mock.patch("time.time", return_value=time.time() - 3600):
+        expired = push.stream_url(episode.pk, onair.TEAM)
+
+    bad = EventStream(f"{server.url}/live/stream/{episode.pk}/?token=forged")
+    old = EventStream(server.url + expired)
+    foreign = EventStream(
+        f"{server.url}/live/stream/{episode.pk}/?token={push.stream_token(other.pk, onair.TEAM)}"
+    )
+
+    assert (bad.status, old.status, foreign.status) == (403, 403, 403)
+    assert b"expired" in old.response.read()
+
+
+def test_a_restart_mid_segment_keeps_the_time_right(episode: Episode, token: str) -> None:
+    server = Server().start()
+    started = command(server, episode, token, "start")
+    server.kill()  # kill -9
+
+    time.sleep(1.5)
+    with running_server(server.port) as again:
+        status, state = request(
+            f"{again.url}/api/episodes/{episode.pk}/live",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    expected = started["segment"]["planned_ms"] - (
+        state["server_time"] - started["segment"]["started_at"]
+    )
+    assert status == 200
+    assert state["state"] == "running"
+    assert abs(state["remaining_ms"] - expected) < 50
+    assert state["remaining_ms"] < 300_000 - 1_400
+
+
+def test_a_stream_reconnects_after_a_restart(episode: Episode, token: str) -> None:
+    server = Server().start()
+    url = push.stream_url(episode.pk, onair.TEAM)
+    stream = EventStream(server.url + url)
+    stream.next_state()
+    server.kill()
+    with pytest.raises((EOFError, OSError)):
+        stream.next()
+
+    with running_server(server.port) as again:
+        reconnected = EventStream(again.url + url)  # the same URL, as EventSource retries it
+        assert reconnected.next_state()["state"] == "ready"
+        command(again, episode, token, "start")
+        assert reconnected.next_state(lambda s: s["state"] == "running")
+        reconnected.close()

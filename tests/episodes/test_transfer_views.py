@@ -1,0 +1,174 @@
+"""Import in the browser, exports and the printable run-sheet."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from episodes.models import Episode, Role, Show
+from tests.factories import make_episode, make_show, make_user
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "runsheets"
+RUNSHEET = (FIXTURES / "talk-show-12.md").read_text()
+
+
+@pytest.fixture
+def show() -> Show:
+    return make_show(slug="talk-show", name="Talk Show")
+
+
+def producer_client(client: Client, show: object) -> Client:
+    client.force_login(make_user((show, Role.PRODUCER)))
+    return client
+
+
+def test_paste_preview_then_save(client: Client, show: object) -> None:
+    producer_client(client, show)
+
+    preview = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET})
+
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Building a Widget Together" in html
+    assert "5-10" in html  # the demo's range
+    assert "Dana Li:</strong> How did you start contributing?" in html
+    assert not Episode.objects.exists()
+
+    document = preview.context["document"]
+    saved = client.post(reverse("import_save", args=["talk-show"]), {"document": document})
+
+    episode = Episode.objects.get()
+    assert saved["Location"] == reverse("episode_editor", args=[episode.pk])
+    assert episode.show == show
+    assert episode.segments.count() == 6
+
+
+def test_upload_preview(client: Client, show: object) -> None:
+    producer_client(client, show)
+    upload = SimpleUploadedFile("12-widgets.md", RUNSHEET.encode(), content_type="text/markdown")
+
+    preview = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+
+    assert "Building a Widget Together" in preview.content.decode()
+
+
+def test_preview_reports_the_line_of_a_problem(client: Client, show: object) -> None:
+    producer_client(client, show)
+
+    preview = client.post(
+        reverse("import_preview", args=["talk-show"]),
+        {"text": "# Talk Show Episode 3, May 1, 2022\n\n**Demo (10-5 mins)**\n"},
+    )
+
+    assert "Line 3: The duration “(10-5 mins)” runs backwards" in preview.content.decode()
+
+
+def test_non_text_upload_is_refused_clearly(client: Client, show: object) -> None:
+    producer_client(client, show)
+    upload = SimpleUploadedFile("photo.md", b"\xff\xd8\xff\xe0binary", content_type="image/jpeg")
+
+    preview = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+
+    assert "not UTF-8 text" in preview.content.decode()
+
+
+def test_saving_goes_into_this_show_whatever_the_document_says(
+    client: Client, show: object
+) -> None:
+    producer_client(client, show)
+    other = make_show(slug="not-mine")
+    preview = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET})
+    document = json.loads(preview.context["document"])
+    document[0]["show"]["slug"] = "not-mine"
+
+    client.post(reverse("import_save", args=["talk-show"]), {"document": json.dumps(document)})
+
+    assert not Episode.objects.filter(show=other).exists()
+    assert Episode.objects.filter(show=show).count() == 1
+
+
+def test_tampered_document_is_refused_without_saving(client: Client, show: object) -> None:
+    producer_client(client, show)
+
+    response = client.post(
+        reverse("import_save", args=["talk-show"]),
+        {"document": '{"format": "nope"}'},
+        follow=True,
+    )
+
+    assert "could not be saved" in response.content.decode()
+    assert not Episode.objects.exists()
+
+
+def test_same_number_is_not_saved_twice_unless_replaced(client: Client, show: object) -> None:
+    producer_client(client, show)
+    document = client.post(
+        reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET}
+    ).context["document"]
+    client.post(reverse("import_save", args=["talk-show"]), {"document": document})
+
+    again = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET})
+    assert "Episode 12 already exists" in again.content.decode()
+    response = client.post(
+        reverse("import_save", args=["talk-show"]), {"document": document}, follow=True
+    )
+    assert "Not saved" in response.content.decode()
+    client.post(reverse("import_save", args=["talk-show"]), {"document": document, "replace": "on"})
+
+    assert Episode.objects.count() == 1
+
+
+def test_import_is_for_producers_only(client: Client, show: object) -> None:
+    client.force_login(make_user((show, Role.HOST)))
+
+    assert client.get(reverse("import_preview", args=["talk-show"])).status_code == 403
+    assert (
+        client.post(reverse("import_save", args=["talk-show"]), {"document": "[]"}).status_code
+        == 403
+    )
+
+
+def test_exports_download_markdown_and_json(client: Client, show: object) -> None:
+    episode = make_episode(show=show, number=7, title="Seven")
+    client.force_login(make_user((show, Role.HOST)))
+
+    markdown = client.get(reverse("export_markdown", args=[episode.pk]))
+    data = client.get(reverse("export_json", args=[episode.pk]))
+
+    assert markdown["Content-Disposition"] == 'attachment; filename="talk-show-7.md"'
+    assert markdown.content.decode().startswith("# Talk Show Episode 7, March 3, 2026\nSeven\n")
+    assert data["Content-Disposition"] == 'attachment; filename="talk-show-7.json"'
+    assert json.loads(data.content)["title"] == "Seven"
+
+
+def test_exports_and_print_are_refused_outside_the_show(client: Client, show: object) -> None:
+    episode = make_episode(show=show)
+    client.force_login(make_user((make_show(), Role.PRODUCER)))
+
+    for name in ("export_markdown", "export_json", "episode_print"):
+        assert client.get(reverse(name, args=[episode.pk])).status_code == 403
+
+
+def test_print_view_has_times_and_questions_by_guest(client: Client, show: object) -> None:
+    producer_client(client, show)
+    client.post(
+        reverse("import_save", args=["talk-show"]),
+        {
+            "document": client.post(
+                reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET}
+            ).context["document"]
+        },
+    )
+    episode = Episode.objects.get()
+
+    html = client.get(reverse("episode_print", args=[episode.pk])).content.decode()
+
+    assert "site-header" not in html
+    assert "Questions by guest" in html
+    assert "<h3>Dana Li</h3>" in html
+    assert '<td class="time">03:00</td>' in html  # no air time yet: from the top of the show

@@ -1,0 +1,190 @@
+"""A guest edits their own profile: fields checked, photos cleaned, changes recorded."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from speakers import links
+from speakers.models import ProfileChange, Speaker
+from tests.factories import make_speaker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def speaker() -> Speaker:
+    return make_speaker(name="Dana Li", email="dana@example.org", pronouns="she/her")
+
+
+def profile_url(speaker: Speaker) -> str:
+    return reverse("guest_profile", args=[links.ensure_link(speaker)])
+
+
+def form(speaker: Speaker, **changes: object) -> dict[str, object]:
+    return {
+        "name": speaker.name,
+        "pronouns": speaker.pronouns,
+        "pronunciation": speaker.pronunciation,
+        "bio": speaker.bio,
+        "links": "\n".join(speaker.links),
+        "time_zone": speaker.time_zone,
+        **changes,
+    }
+
+
+def image_file(
+    name: str = "me.png", size: tuple[int, int] = (800, 600), fmt: str = "PNG", **save: object
+) -> SimpleUploadedFile:
+    out = BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(out, fmt, **save)
+    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def test_saving_records_what_changed_from_what(client: Client, speaker: Speaker) -> None:
+    response = client.post(
+        profile_url(speaker),
+        form(
+            speaker,
+            pronunciation="DAH-nah LEE",
+            links="https://dana.example.org\n\nhttps://social.example.org/@dana",
+        ),
+    )
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.pronunciation == "DAH-nah LEE"
+    assert speaker.links == ["https://dana.example.org", "https://social.example.org/@dana"]
+    change = ProfileChange.objects.get(speaker=speaker)
+    assert change.fields == {
+        "pronunciation": ["", "DAH-nah LEE"],
+        "links": [[], ["https://dana.example.org", "https://social.example.org/@dana"]],
+    }
+    assert change.summary == "pronunciation, links"
+    client.post(profile_url(speaker), form(speaker))  # nothing changed: nothing recorded
+    assert ProfileChange.objects.filter(speaker=speaker).count() == 1
+
+
+def test_a_bad_field_says_what_and_saves_nothing(client: Client, speaker: Speaker) -> None:
+    response = client.post(
+        profile_url(speaker),
+        form(speaker, name="Dana L.", links="https://ok.example.org\njavascript:alert(1)"),
+    )
+    assert response.status_code == 200
+    assert "Line 2 (“javascript:alert(1)”) is not a web address" in response.content.decode()
+    speaker.refresh_from_db()
+    assert speaker.name == "Dana Li"
+    assert not ProfileChange.objects.exists()
+    response = client.post(profile_url(speaker), form(speaker, name="", time_zone="Mars/Base"))
+    page = response.content.decode()
+    assert "This field is required." in page
+    assert "Select a valid choice. Mars/Base is not one of the available choices." in page
+
+
+def test_the_bio_is_markdown_shown_sanitised(client: Client, speaker: Speaker) -> None:
+    bio = "I build **widgets**.<script>alert(1)</script> [site](javascript:alert(2))"
+    client.post(profile_url(speaker), form(speaker, bio=bio))
+    page = client.get(profile_url(speaker)).content.decode()
+    assert "<strong>widgets</strong>" in page
+    assert "<script>alert(1)" not in page
+    assert "javascript:alert(2)" not in page.split("bio-preview")[1]
+
+
+def test_a_photo_is_cropped_square_in_two_sizes_without_metadata(
+    client: Client, speaker: Speaker
+) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: the camera was turned; the picture is shown rotated
+    exif[0x010F] = "SpyCam"  # make
+    exif[0x8825] = {2: (52.0, 31.0, 0.0)}  # GPS latitude
+    photo = image_file("me.jpg", (800, 600), "JPEG", exif=exif)
+    response = client.post(profile_url(speaker), {**form(speaker), "photo": photo})
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    for field, size in [("avatar", 512), ("avatar_small", 96)]:
+        with getattr(speaker, field).open("rb") as stored:
+            image = Image.open(stored)
+            image.load()
+        assert image.format == "JPEG"
+        assert image.size == (size, size)
+        assert not image.getexif()
+        assert "exif" not in image.info
+    assert list(ProfileChange.objects.get(speaker=speaker).fields) == ["avatar"]
+    page = client.get(profile_url(speaker)).content.decode()
+    assert speaker.avatar.url in page
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (
+            SimpleUploadedFile("notes.png", b"hello, not a picture", content_type="image/png"),
+            "That file is not a picture we can read.",
+        ),
+        (
+            SimpleUploadedFile(
+                "big.jpg", b"\xff" * (5 * 1024 * 1024 + 1), content_type="image/jpeg"
+            ),
+            "That file is over 5 MB.",
+        ),
+        ("bomb", "That picture has too many pixels."),
+        ("bmp", "Please upload a JPEG, PNG, GIF or WebP photo."),
+        ("truncated", "That file is not a picture we can read."),
+    ],
+)
+def test_a_bad_photo_is_refused_with_a_clear_message(
+    client: Client, speaker: Speaker, upload: object, message: str
+) -> None:
+    if upload == "bomb":
+        # 20,000 × 20,000 pixels in a few kilobytes: 400 million pixels to decompress.
+        out = BytesIO()
+        Image.new("1", (20_000, 20_000)).save(out, "PNG")
+        upload = SimpleUploadedFile("bomb.png", out.getvalue(), content_type="image/png")
+    elif upload == "bmp":
+        upload = image_file("old.bmp", fmt="BMP")
+    elif upload == "truncated":
+        whole = image_file("cut.png").read()
+        upload = SimpleUploadedFile("cut.png", whole[: len(whole) // 2], content_type="image/png")
+    response = client.post(profile_url(speaker), {**form(speaker, name="Dana"), "photo": upload})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    speaker.refresh_from_db()
+    assert (speaker.name, speaker.avatar.name) == ("Dana Li", "")
+    assert not ProfileChange.objects.exists()
+
+
+def test_time_zone_from_the_browser_is_kept_and_recorded(client: Client, speaker: Speaker) -> None:
+    url = reverse("guest_time_zone", args=[links.ensure_link(speaker)])
+    assert client.post(url, {"time_zone": "America/New_York"}).status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.time_zone == "America/New_York"
+    assert ProfileChange.objects.get().fields == {"time_zone": ["", "America/New_York"]}
+    response = client.post(url, {"time_zone": "Nowhere/Land"})
+    assert response.status_code == 400
+    speaker.refresh_from_db()
+    assert speaker.time_zone == "America/New_York"
+
+
+def test_after_a_time_zone_change_the_guest_goes_back_only_to_their_own_pages(
+    client: Client, speaker: Speaker
+) -> None:
+    url = reverse("guest_time_zone", args=[links.ensure_link(speaker)])
+    response = client.post(url, {"time_zone": "Asia/Tokyo", "next": "https://evil.example.org/"})
+    assert response["Location"] == reverse("guest_portal", args=[links.ensure_link(speaker)])
+
+
+def test_a_new_photo_replaces_the_old_files(
+    client: Client, speaker: Speaker, django_capture_on_commit_callbacks: object
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        client.post(profile_url(speaker), {**form(speaker), "photo": image_file()})
+    speaker.refresh_from_db()
+    first = [speaker.avatar.name, speaker.avatar_small.name]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        client.post(profile_url(speaker), {**form(speaker), "photo": image_file("two.png")})
+    speaker.refresh_from_db()
+    assert speaker.avatar.name not in first
+    assert speaker.avatar.storage.exists(speaker.avatar.name)
+    assert not any(speaker.avatar.storage.exists(name) for name in first)
