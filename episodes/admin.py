@@ -21,6 +21,7 @@ from .models import (
     SegmentRun,
     Show,
     ShowRole,
+    new_feed_secret,
 )
 
 
@@ -39,10 +40,23 @@ class ShowRoleInline(admin.TabularInline):
 
 @admin.register(Show)
 class ShowAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "time_zone", "default_target_seconds", "episode_count"]
+    list_display = [
+        "name", "slug", "time_zone", "default_target_seconds", "upcoming_public", "episode_count",
+    ]  # fmt: skip
+    list_filter = ["upcoming_public"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ShowRoleInline]
+    actions = ["new_feed_key"]
+
+    @admin.action(description="Revoke the calendar feed addresses handed out (team-only shows)")
+    def new_feed_key(self, request: HttpRequest, queryset: QuerySet[Show]) -> None:
+        for show in queryset:
+            show.feed_secret = new_feed_secret()
+            show.save(update_fields=["feed_secret"])
+        self.message_user(
+            request, f"New calendar feed addresses for {queryset.count()} show(s); old ones stop."
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Show]:
         return super().get_queryset(request).annotate(episode_total=Count("episodes"))

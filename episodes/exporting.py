@@ -1,7 +1,10 @@
 """An episode as an :class:`EpisodeDocument`, ready for any of the outside formats."""
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from . import chapters
+from .formats import hugo_recap
 from .formats.document import (
     EVERYONE,
     EpisodeDocument,
@@ -10,7 +13,7 @@ from .formats.document import (
     SegmentDoc,
     SpeakerDoc,
 )
-from .models import Appearance, Episode, Question, Segment
+from .models import Appearance, Episode, Question, Segment, SegmentRun
 
 
 def episodes_for_export() -> QuerySet[Episode]:
@@ -84,3 +87,40 @@ def episode_document(episode: Episode) -> EpisodeDocument:
             for item in episode.news_items.all()
         ],
     )
+
+
+def site_url(path: str) -> str:
+    """An address on this site as the outside world reaches it (SHOWRUNNER_BASE_URL)."""
+    return settings.SHOWRUNNER_BASE_URL.rstrip("/") + path
+
+
+def recap_post(episode: Episode) -> str:
+    """The episode's recap post for the website (the Hugo shape of ``formats/hugo_recap``).
+
+    Reads the episode as :func:`episodes_for_export` prefetches it.
+    """
+    avatars = {
+        appearance.speaker.name: site_url(appearance.speaker.avatar.url)
+        for appearance in episode.appearances.all()
+        if appearance.speaker.avatar
+    }
+    return hugo_recap.render(episode_document(episode), avatars=avatars)
+
+
+def air_runs(episode: Episode) -> QuerySet[SegmentRun]:
+    """The live log of the real show (rehearsals left out), in the order things went on air."""
+    return SegmentRun.objects.filter(episode=episode, is_rehearsal=False).order_by(
+        "started_at", "pk"
+    )
+
+
+def recorded_chapters(episode: Episode) -> list[chapters.Chapter]:
+    """Chapters from the times the segments went on air; none before the show has run."""
+    return chapters.from_runs(air_runs(episode).values_list("started_at", "ended_at", "title"))
+
+
+def chapters_text(episode: Episode) -> str:
+    """The chapters as the producer last saved them, else as recorded on air."""
+    if episode.chapters.strip():
+        return episode.chapters
+    return chapters.render(recorded_chapters(episode))

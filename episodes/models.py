@@ -4,6 +4,7 @@ Rules that span rows live in the database as constraints (unique positions, uniq
 numbers, min ≤ max). Positions are kept gap-free by :mod:`episodes.ordering`.
 """
 
+import secrets
 import zoneinfo
 from datetime import date, datetime, timedelta
 
@@ -21,6 +22,10 @@ class Role(models.TextChoices):
     PRODUCER = "producer", "Producer"
     SHOW_CALLER = "show_caller", "Show caller"
     HOST = "host", "Host"
+
+
+def new_feed_secret() -> str:
+    return secrets.token_hex(32)
 
 
 class Show(models.Model):
@@ -45,6 +50,14 @@ class Show(models.Model):
     )
     contact_name = models.CharField(max_length=200, blank=True, help_text="Whom guests contact.")
     contact_email = models.EmailField(blank=True)
+    upcoming_public = models.BooleanField(
+        default=False,
+        help_text="Anyone may see the upcoming-episodes page and its calendar feed; "
+        "otherwise only the show's team.",
+    )
+    # The calendar feed of a team-only show is read by calendar apps, which cannot log in: its
+    # address carries a key derived from this and SECRET_KEY. A new secret revokes old keys.
+    feed_secret = models.CharField(max_length=64, default=new_feed_secret, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -108,6 +121,10 @@ class Episode(models.Model):
     )
     call_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text="Overrides the show's: how long before air guests arrive."
+    )
+    chapters = models.TextField(
+        blank=True,
+        help_text="Video chapters as the producer edited them; empty: from the times on air.",
     )
     is_template = models.BooleanField(
         default=False, help_text="The show's template: what a new episode starts from."

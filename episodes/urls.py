@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import api
-from .views import editor, live, pages, transfer
+from .views import after, editor, live, pages, transfer, upcoming
 
 ITEM = "<str:kind>/<int:item_pk>"  # kind: segments, questions or news
 
@@ -12,10 +12,18 @@ urlpatterns = [
     path("shows/<slug:slug>/template/", editor.edit_template, name="edit_template"),
     path("shows/<slug:slug>/import/", transfer.import_preview, name="import_preview"),
     path("shows/<slug:slug>/import/save/", transfer.import_save, name="import_save"),
+    path("shows/<slug:slug>/report/", after.show_report, name="show_report"),
+    path("shows/<slug:slug>/report.csv", after.show_report_csv, name="show_report_csv"),
+    path("shows/<slug:slug>/upcoming/", upcoming.upcoming, name="show_upcoming"),
+    path("shows/<slug:slug>/upcoming.ics", upcoming.show_calendar, name="show_calendar"),
     path("episodes/<int:pk>/", pages.episode_runsheet, name="episode_runsheet"),
     path("episodes/<int:pk>/print/", pages.episode_print, name="episode_print"),
     path("episodes/<int:pk>/export.md", transfer.export_markdown, name="export_markdown"),
     path("episodes/<int:pk>/export.json", transfer.export_json, name="export_json"),
+    path("episodes/<int:pk>/report/", after.episode_report, name="episode_report"),
+    path("episodes/<int:pk>/report.csv", after.episode_report_csv, name="episode_report_csv"),
+    path("episodes/<int:pk>/chapters/", after.episode_chapters, name="episode_chapters"),
+    path("episodes/<int:pk>/recap/", after.episode_recap, name="episode_recap"),
     path("episodes/<int:pk>/duplicate/", editor.duplicate_episode, name="duplicate_episode"),
     # The editor
     path("episodes/<int:pk>/edit/", editor.editor, name="episode_editor"),

@@ -1,11 +1,12 @@
-"""Calendar files for guests: one episode, or a feed of all theirs (with the icalendar library)."""
+"""Calendar files (with the icalendar library): for a guest, one episode or a feed of all theirs;
+for a show, its upcoming episodes."""
 
 from datetime import timedelta
 
 from django.http import HttpResponse
 from icalendar import Calendar, Event
 
-from episodes.models import Appearance
+from episodes.models import Appearance, Episode, Show
 
 
 def for_appearances(appearances: list[Appearance], site: str) -> Calendar:
@@ -44,3 +45,31 @@ def response(calendar: Calendar, filename: str, *, attachment: bool = True) -> H
     disposition = "attachment" if attachment else "inline"
     reply["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return reply
+
+
+def for_show(show: Show, episodes: list[Episode], page_url: str) -> Calendar:
+    """A show's upcoming episodes, for anyone who follows the show."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Showrunner//show calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", show.name)
+    for episode in episodes:
+        if episode.starts_at is None:
+            continue
+        event = Event()
+        number = f" #{episode.number}" if episode.number else ""
+        title = f": {episode.title}" if episode.title else ""
+        event.add("uid", f"episode-{episode.pk}@showrunner")
+        event.add("summary", f"{show.name}{number}{title}")
+        event.add("dtstart", episode.starts_at)
+        event.add("dtend", episode.starts_at + timedelta(seconds=episode.target_seconds))
+        event.add("dtstamp", episode.updated_at)
+        names = [a.speaker.name for a in episode.appearances.all() if a.role != "producer"]
+        lines = [episode.description.strip()] if episode.description.strip() else []
+        if names:
+            lines.append("With " + ", ".join(names) + ".")
+        if lines:
+            event.add("description", "\n\n".join(lines))
+        event.add("url", page_url)
+        calendar.add_component(event)
+    return calendar

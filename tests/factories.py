@@ -1,6 +1,6 @@
 """Plain factory functions: ``make_episode(**kwargs)`` and friends, with sensible defaults."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 
@@ -14,6 +14,7 @@ from episodes.models import (
     Question,
     Role,
     Segment,
+    SegmentRun,
     Show,
     ShowRole,
 )
@@ -101,3 +102,25 @@ def make_user(*roles: tuple[Show, str], **kwargs: Any) -> AbstractUser:
 
 def make_producer(show: Show, **kwargs: Any) -> AbstractUser:
     return make_user((show, Role.PRODUCER), **kwargs)
+
+
+def make_run(
+    segment: Segment,
+    started_at: datetime,
+    seconds: float | None,
+    *,
+    paused_ms: int = 0,
+    is_rehearsal: bool = False,
+) -> SegmentRun:
+    """A stretch of ``segment`` on air, as the live timer logs it; ``seconds`` None: still on."""
+    return SegmentRun.objects.create(
+        episode=segment.episode,
+        segment=segment,
+        title=segment.title,
+        planned_seconds=segment.planned_seconds,
+        planned_max_seconds=segment.planned_max_seconds,
+        is_rehearsal=is_rehearsal,
+        started_at=started_at,
+        ended_at=None if seconds is None else started_at + timedelta(seconds=seconds),
+        paused_ms=paused_ms,
+    )

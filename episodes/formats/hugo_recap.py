@@ -28,8 +28,8 @@ YOUTUBE = [
 URL = re.compile(r"https?://[^\s<>()\]]+")
 TIME_RANGE = re.compile(
     r"(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*(?P<ap1>[AaPp]\.?[Mm]\.?)?\s*(?:-|–|—|to)\s*"
-    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?\s*(?P<ap2>[AaPp]\.?[Mm]\.?)?\s*(?P<zone>[A-Z]{2,5}\b"
-    r"|UTC[+-]\d{1,2}(?::\d{2})?|[A-Za-z]+/[A-Za-z_]+)?"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?\s*(?P<ap2>[AaPp]\.?[Mm]\.?)?\s*(?P<zone>UTC[+-]\d{1,2}(?::\d{2})?"
+    r"|[A-Z]{2,5}\b|[A-Za-z]+/[A-Za-z_]+)?"
 )
 # Abbreviations written in meeting announcements. The summer/winter forms name a fixed offset;
 # the generic ones ("PT") follow the region's rules on the meeting's date.
@@ -255,3 +255,118 @@ def zone_of(name: str | None, line: int) -> tzinfo:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             pass
     raise ParseError(f"“{name}” is not a time zone this importer knows.", line)
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+YOUTUBE_URL = re.compile(
+    r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|live/|embed/|shorts/)"
+    r"|youtu\.be/)(?P<id>[\w-]{6,})"
+)
+LEAVE_OUT_OF_TOPICS = {"hook", "wrap_up"}
+
+
+def render(doc: EpisodeDocument, *, avatars: dict[str, str] | None = None) -> str:
+    """The recap post for the website: what :func:`parse` reads back into the same episode.
+
+    Producers are the post's authors (``avatars`` maps a name to a picture's address); everyone
+    else on the episode is a presenter. Topics are the episode's description, or else a list of
+    its segments. A recorded episode links its video; one still to come gives its meeting link
+    and time instead, as announcements do.
+    """
+    avatars = avatars or {}
+    title = f"{doc.show_name} - {doc.title}" if doc.show_name and doc.title else ""
+    title = title or doc.title or doc.show_name or "Episode"
+    if not doc.title and doc.number is not None:
+        title = f"{doc.show_name or 'Episode'} - Episode {doc.number}"
+    front: list[str] = [
+        scalar("title", title),
+        scalar("linkTitle", title),
+    ]
+    if doc.air_date is not None:
+        front += [
+            scalar("newsSubtitle", f"{doc.air_date:%B} {doc.air_date.day}, {doc.air_date.year}"),
+            f"publishdate: {doc.air_date.isoformat()}",
+        ]
+    authors = [
+        {
+            "name": s.name,
+            **({"email": s.email} if s.email else {}),
+            **({"avatar": avatars[s.name]} if avatars.get(s.name) else {}),
+        }
+        for s in doc.speakers
+        if s.role == "producer"
+    ]
+    if authors:
+        front.append(
+            yaml.safe_dump(
+                {"authors": authors}, sort_keys=False, allow_unicode=True, width=1000
+            ).rstrip("\n")
+        )
+    if doc.air_date is not None:
+        front.append(f'aliases: ["/blog/{doc.air_date:%Y/%m/%d}/01"]')
+
+    sections = ["---", *front, "---", ""]
+    presenters_line = presenter_sentence([s for s in doc.speakers if s.role != "producer"])
+    if presenters_line:
+        sections += ["## Presenters", "", presenters_line, ""]
+    topics = doc.description.strip() or "\n".join(
+        f"- {segment.title}"
+        for segment in doc.segments
+        if segment.kind not in LEAVE_OUT_OF_TOPICS and segment.title.strip()
+    )
+    if topics:
+        sections += ["## Topics", "", topics, ""]
+    if doc.recording_url:
+        video = YOUTUBE_URL.match(doc.recording_url)
+        if video:
+            shortcode_title = (doc.title or title).replace('"', "'")
+            embed = f'{{{{< youtube id="{video["id"]}" title="{shortcode_title}" >}}}}'
+        else:
+            embed = f"[Watch the recording]({doc.recording_url})"
+        sections += ["## Recording", "", embed, ""]
+    elif doc.status != "done" and (doc.join_url or doc.starts_at):
+        sections += ["## Meeting Link", "", *meeting_lines(doc), ""]
+    return "\n".join(sections).rstrip("\n") + "\n"
+
+
+def scalar(key: str, value: str) -> str:
+    """``key: value``, quoted only where YAML needs it."""
+    return yaml.safe_dump({key: value}, allow_unicode=True, width=1000).rstrip("\n")
+
+
+def markdown_link(text: str, url: str) -> str:
+    label = re.sub(r"[\[\]]", "", text)
+    return f"[{label}]({url.replace(' ', '%20').replace(')', '%29')})"
+
+
+def presenter_sentence(speakers: list[SpeakerDoc]) -> str:
+    names = [markdown_link(s.name, s.links[0]) if s.links else s.name for s in speakers]
+    if not names:
+        return ""
+    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"This episode was led by {joined}."
+
+
+def meeting_lines(doc: EpisodeDocument) -> list[str]:
+    lines = []
+    if doc.join_url:
+        lines.append(f"Join the call: {markdown_link(doc.join_url, doc.join_url)}")
+    if doc.starts_at is not None:
+        start = doc.starts_at
+        end = start + timedelta(seconds=doc.target_seconds or 3600)
+        lines.append(f"{start:%H:%M}-{end:%H:%M} {zone_label(start)}")
+    return lines
+
+
+def zone_label(moment: datetime) -> str:
+    """The abbreviation readers know ("CEST") when this importer reads it as the same offset;
+    else the offset itself ("UTC+05:30")."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    name = moment.tzname() or ""
+    if ZONES.get(name.upper()) == minutes:
+        return name.upper()
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}:{rest:02}" if rest else f"UTC{sign}{hours}"

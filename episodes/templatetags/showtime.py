@@ -142,3 +142,33 @@ def markdown(value: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+@register.filter
+def seconds(value: float | None) -> str:
+    """A measured length, to the second: "24 min 10 s"; "—" when there is none."""
+    return "—" if value is None else minutes_text(round(value))
+
+
+@register.filter
+def signed_seconds(value: float | None) -> str:
+    """A difference from the plan: "+3 min 20 s", "−45 s", "on plan", or "—"."""
+    if value is None:
+        return "—"
+    rounded = round(value)
+    if rounded == 0:
+        return "on plan"
+    return ("+" if rounded > 0 else "−") + minutes_text(rounded)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)} %"
+
+
+@register.filter
+def kind_label(value: str) -> str:
+    """A segment kind as people say it: "wrap_up" → "Wrap-up"."""
+    from episodes.models import Segment
+
+    return dict(Segment.Kind.choices).get(value, value)

@@ -29,7 +29,7 @@ from showrunner.auth import Action, get_episode, get_show
 from speakers import emails, links
 from speakers.models import ProfileChange, Speaker
 
-from .. import editing, onair
+from .. import editing, onair, reporting
 from ..editing import Actor, CannotUndo, Conflict
 from ..forms import (
     AppearanceForm,
@@ -40,7 +40,7 @@ from ..forms import (
     SegmentForm,
 )
 from ..models import Appearance, Episode, NewsItem, Question, Segment
-from ..templatetags.showtime import row_times
+from ..templatetags.showtime import minutes_text, row_times
 
 ORDERED: dict[str, type[Segment] | type[Question] | type[NewsItem]] = {
     "segments": Segment,
@@ -136,6 +136,7 @@ def editor_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict
     )
     addressed = attach_questions(episode, [row.segment for row in sheet.rows])
     locked = onair.locked_segment_ids(episode)
+    usual = reporting.usual_seconds(episode.show, exclude=episode)
     addressee_sets: dict[tuple[bool, frozenset[int], bool], dict[str, Any]] = {}
     for row in sheet.rows:
         segment = row.segment
@@ -144,6 +145,7 @@ def editor_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict
         segment.owner_options = owners[segment.owner_id or ""]  # type: ignore[attr-defined]
         segment.front_text, segment.back_text = row_times(row, zone)  # type: ignore[attr-defined]
         segment.locked = segment.pk in locked  # type: ignore[attr-defined]
+        segment.history_hint = history_hint(segment.kind, usual)  # type: ignore[attr-defined]
         for question in segment.question_list:  # type: ignore[attr-defined]
             question.edit_url = f"{base}questions/{question.pk}/"  # type: ignore[attr-defined]
             key = (
@@ -190,6 +192,16 @@ def editor_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict
         "undo": editing.last_change(episode, Actor(request.user, now)),  # type: ignore[arg-type]
         **extra,
     }
+
+
+def history_hint(kind: str, usual: dict[str, tuple[float, int]]) -> str:
+    """ "Questions usually run 24 min": the median on air of this kind of segment on the show."""
+    if kind not in usual:
+        return ""
+    seconds, _ = usual[kind]
+    rounded = round(seconds / 60) * 60 if seconds >= 120 else round(seconds)
+    label = dict(Segment.Kind.choices)[kind]
+    return f"{label} usually run{'' if kind == 'questions' else 's'} {minutes_text(rounded)}"
 
 
 def render_part(

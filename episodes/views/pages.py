@@ -94,6 +94,7 @@ def episode_runsheet(request: HttpRequest, pk: int) -> HttpResponse:
             "episode": episode,
             "sheet": sheet,
             "can_edit": can(request.user, episode.show, Action.EDIT),
+            "can_call": can(request.user, episode.show, Action.CALL),
         },
     )
 

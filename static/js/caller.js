@@ -89,13 +89,16 @@ for (const form of document.querySelectorAll("[data-message-form]")) {
     event.preventDefault();
     const data = new FormData(form);
     const clear = event.submitter?.value === "clear";
+    const sent = data.get("text") || "";
     post(`${config.command_url}message/`, {
       to: data.get("to") || "host",
-      text: data.get("text") || "",
+      text: sent,
       flash: data.get("flash") === "on",
       clear,
     }).then(() => {
-      if (!clear) form.querySelector("[name=text]").value = "";
+      // Empty the box for the next message, unless the next one is already being typed.
+      const box = form.querySelector("[name=text]");
+      if (!clear && box.value === sent) box.value = "";
     });
   });
 }

@@ -31,20 +31,22 @@ def test_demo_loads_once_and_prints_working_logins_every_time(tmp_path: Path) ->
     assert producer.is_staff
 
 
-def test_demo_has_one_past_and_two_upcoming_episodes_with_guests_and_ranges(
+def test_demo_has_three_past_and_two_upcoming_episodes_with_guests_and_ranges(
     tmp_path: Path,
 ) -> None:
     call_command("load_demo", "--logins-file", str(tmp_path / "l.json"), stdout=StringIO())
 
     today = timezone.localdate()
     episodes = list(Episode.objects.order_by("number"))
-    assert [e.status for e in episodes] == ["done", "scheduled", "scheduled"]
-    assert episodes[0].air_date == today - timedelta(days=7)
-    assert all(e.air_date > today for e in episodes[1:])
+    assert [e.number for e in episodes] == [39, 40, 41, 42, 43]
+    assert [e.status for e in episodes] == ["done", "done", "done", "scheduled", "scheduled"]
+    assert episodes[2].air_date == today - timedelta(days=7)
+    assert all(e.air_date > today for e in episodes[3:])
     assert all(e.appearances.filter(role="guest").exists() for e in episodes)
     assert Segment.objects.filter(planned_seconds__lt=F("planned_max_seconds")).exists()
     assert Episode.objects.filter(segments__questions__addressed_to__isnull=False).exists()
     assert Episode.objects.filter(news_items__isnull=False).distinct().count() == 3
+    assert Show.objects.get().upcoming_public
 
 
 def test_demo_has_a_recorded_run_and_a_rehearsal(tmp_path: Path) -> None:
@@ -62,3 +64,5 @@ def test_demo_has_a_recorded_run_and_a_rehearsal(tmp_path: Path) -> None:
     assert LiveState.objects.get(episode=rehearsed).is_rehearsal
     assert SegmentRun.objects.filter(episode=rehearsed, is_rehearsal=True).count() == 6
     assert rehearsed.status == "scheduled"
+    # The earlier episodes give the reports and the editor a history to show.
+    assert SegmentRun.objects.filter(is_rehearsal=False).values("episode").distinct().count() == 3

@@ -35,6 +35,12 @@ SCHEDULE = {41: -7, 42: 7, 43: 14}
 # How long each segment of the past episode really ran, against its plan (seconds).
 RECORDED_RUN = {"Hook": 55, "News": 250, "Guest intro": 130, "General Questions": 1640,
                 "Live demo": 780, "Wrap up": 170}  # fmt: skip
+# Two earlier episodes on the same plan as #41, so the reports and the editor have a history:
+# number → (days from today, title, seconds added to each of #41's segments).
+EARLIER = {
+    39: (-21, "Feature flags in anger", [5, 40, -10, 180, -60, 20]),
+    40: (-14, "Testing the untestable", [-5, 80, 20, 300, 120, -20]),
+}
 # Where the demo's guests are, and where guests join the upcoming episodes.
 GUESTS = {
     "Amara Okafor": ("amara@example.org", "Africa/Lagos", "she/her"),
@@ -85,6 +91,7 @@ class Command(BaseCommand):
         Show.objects.create(
             slug=SHOW_SLUG,
             name="Build Night",
+            upcoming_public=True,
             time_zone=SHOW_ZONE,
             default_target_seconds=3600,
             contact_name="Jo (host)",
@@ -102,6 +109,15 @@ class Command(BaseCommand):
                 doc.status = "done" if days < 0 else "scheduled"
             save_document(doc)
             self.stdout.write(f"Loaded {doc.summary()}")
+            if doc.number == 41:
+                for number, (days, title, _) in EARLIER.items():
+                    doc.number, doc.title = number, title
+                    day = today + timedelta(days=days)
+                    doc.air_date = day
+                    doc.starts_at = datetime.combine(day, AIR_TIME, tzinfo=zone)
+                    doc.news, doc.recording_url = [], ""
+                    save_document(doc)
+                    self.stdout.write(f"Loaded {doc.summary()}")
         Episode.objects.filter(show__slug=SHOW_SLUG, status="scheduled").update(join_url=JOIN_URL)
         for name, (email, zone_name, pronouns) in GUESTS.items():
             Speaker.objects.filter(name=name).update(
@@ -112,6 +128,16 @@ class Command(BaseCommand):
         """The past episode as it really went on air, and a rehearsal of the next one, played
         through the same commands a show caller gives."""
         caller = get_user_model().objects.get(username="caller")
+        for number, (_, _, extra) in EARLIER.items():
+            earlier = Episode.objects.get(show__slug=SHOW_SLUG, number=number)
+            assert earlier.starts_at is not None
+            planned = [RECORDED_RUN.get(s.title, 60) for s in earlier.segments.all()]
+            play(
+                earlier,
+                caller,
+                earlier.starts_at,
+                [a + b for a, b in zip(planned, extra, strict=True)],
+            )
         past = Episode.objects.get(show__slug=SHOW_SLUG, number=41)
         assert past.starts_at is not None
         play(
