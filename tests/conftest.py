@@ -21,6 +21,12 @@ def _plain_static_and_media(
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: SettingsWrapper) -> None:
+    """Test users are made by the hundred: a deliberately slow hash would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_report_header() -> str:
     engine = django_settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"showrunner database: {engine}"

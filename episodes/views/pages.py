@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from showrunner.auth import Action, can, get_episode, get_show, visible_shows
 
@@ -35,6 +36,7 @@ def split_episodes(episodes: list[Episode], *, now: datetime) -> dict[str, list[
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     shows = visible_shows(request.user).prefetch_related(
@@ -48,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def show_detail(request: HttpRequest, slug: str) -> HttpResponse:
     show: Show = get_show(request.user, slug)
     episodes = list(with_guests(show.episodes.filter(is_template=False)))
@@ -84,6 +87,7 @@ def runsheet_queryset() -> QuerySet[Episode]:
 
 
 @login_required
+@require_GET
 def episode_runsheet(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.VIEW, queryset=runsheet_queryset())
     sheet = episode.run_sheet(now=timezone.now())
@@ -100,6 +104,7 @@ def episode_runsheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def episode_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The run-sheet on paper: times, each segment's questions, and every guest's questions."""
     episode = get_episode(request.user, pk, Action.VIEW, queryset=runsheet_queryset())
