@@ -28,6 +28,7 @@ def bench_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.django_settings",
         "SHOWRUNNER_DATA_DIR": str(data_dir),
         "DEBUG": "false",
+        "HTTPS": "false",  # plain HTTP on the loopback
         "SECRET_KEY": "bench-only-secret-key-not-for-production",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SHOWRUNNER_PLAIN_STATIC": "true",

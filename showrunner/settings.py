@@ -183,6 +183,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# HTTPS, on by default whenever DEBUG is off: plain HTTP is redirected, browsers are told to
+# come back over HTTPS only (HSTS), and cookies travel over HTTPS only. HTTPS=false serves
+# plain HTTP (a local try-out with DEBUG off). Behind a proxy that terminates TLS, set
+# TRUST_X_FORWARDED_PROTO=true so a request it forwarded over HTTPS counts as HTTPS (the proxy
+# must set X-Forwarded-Proto itself, never pass on the client's), and SECURE_SSL_REDIRECT=false
+# if the proxy redirects already.
+HTTPS = envbool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if envbool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = envbool("USE_X_FORWARDED_HOST", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
