@@ -15,6 +15,7 @@ from .formats.document import ParseError
 
 MIN_SECONDS = 10
 MIN_CHAPTERS = 3
+MAX_LENGTH = 20_000
 LINE = re.compile(
     r"^\s*(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,3}):(?P<s>\d{2})\s*(?:[-–—:|]\s*)?(?P<title>.*?)\s*$"
 )
@@ -70,6 +71,8 @@ def render(chapters: Sequence[Chapter]) -> str:
 
 def parse(text: str) -> list[Chapter]:
     """Chapters as a person edited them; refuses what a video site would not accept."""
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"The chapters are {len(text):,} characters long; the limit is 20,000.")
     chapters: list[Chapter] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

@@ -20,9 +20,13 @@ from ..models import Episode, Segment
 KIND_LABELS = dict(Segment.Kind.choices)
 
 
-def csv_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
+def csv_cell(value: object) -> object:
+    """Numbers as they are; text a spreadsheet shows as text, never runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -35,8 +39,8 @@ def csv_response(rows: Iterable[Iterable[object]], filename: str) -> HttpRespons
     return response
 
 
-def seconds_or_blank(value: float | None) -> str:
-    return "" if value is None else str(round(value))
+def seconds_or_blank(value: float | None) -> int | str:
+    return "" if value is None else round(value)
 
 
 def episode_slug(episode: Episode) -> str:

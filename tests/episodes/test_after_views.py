@@ -5,12 +5,13 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from episodes.models import Appearance, Episode, Role, Segment, Show
+from episodes.models import Appearance, Episode, Role, Segment, SegmentRun, Show
 from episodes.views.upcoming import feed_key
 from tests.factories import (
     make_appearance,
@@ -81,6 +82,9 @@ def test_the_episode_report_shows_planned_actual_and_the_difference(
 def test_the_episode_csv_has_a_row_per_segment_and_no_formulas(client: Client, show: Show) -> None:
     episode = aired(show, 1, 1530)
     Segment.objects.filter(episode=episode, title="News").update(title="=1+2 news")
+    SegmentRun.objects.filter(episode=episode, title="News").update(
+        ended_at=F("started_at") + timedelta(seconds=240)
+    )
     client.force_login(make_producer(show))
 
     response = client.get(reverse("episode_report_csv", args=[episode.pk]))
@@ -88,7 +92,7 @@ def test_the_episode_csv_has_a_row_per_segment_and_no_formulas(client: Client, s
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert response["Content-Type"].startswith("text/csv")
     assert [(r["segment"], r["actual_s"], r["difference_s"], r["verdict"]) for r in rows] == [
-        ("'=1+2 news", "300", "0", "on"),
+        ("'=1+2 news", "240", "-60", "under"),  # a number stays a number
         ("Talk", "1500", "300", "over"),
     ]
     assert rows[1]["questions_asked"] == "1"

@@ -105,6 +105,11 @@ def test_edited_chapters_that_a_video_site_would_refuse_say_where(
     assert reason in caught.value.reason
 
 
+def test_a_huge_paste_is_refused_before_it_is_read() -> None:
+    with pytest.raises(ParseError, match="the limit is 20,000"):
+        chapters.parse("00:00 Intro\n" * 2000)
+
+
 def test_empty_chapters_are_refused() -> None:
     with pytest.raises(ParseError, match="There are no chapters"):
         chapters.parse("\n  \n")
