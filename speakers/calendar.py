@@ -1,7 +1,7 @@
 """Calendar files (with the icalendar library): for a guest, one episode or a feed of all theirs;
 for a show, its upcoming episodes."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.http import HttpResponse
 from icalendar import Calendar, Event
@@ -9,24 +9,38 @@ from icalendar import Calendar, Event
 from episodes.models import Appearance, Episode, Show
 
 
-def for_appearances(appearances: list[Appearance], site: str) -> Calendar:
+def new_calendar(kind: str, name: str) -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", "-//Showrunner//guest calendar//EN")
+    calendar.add("prodid", f"-//Showrunner//{kind} calendar//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Shows I'm on")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def episode_event(episode: Episode, uid: str, *, start: datetime) -> Event:
+    """An event for the episode from ``start`` to its planned end; the episode has a start."""
+    assert episode.starts_at is not None
+    event = Event()
+    number = f" #{episode.number}" if episode.number else ""
+    title = f": {episode.title}" if episode.title else ""
+    event.add("uid", uid)
+    event.add("summary", f"{episode.show.name}{number}{title}")
+    event.add("dtstart", start)
+    event.add("dtend", episode.starts_at + timedelta(seconds=episode.target_seconds))
+    event.add("dtstamp", episode.updated_at)
+    return event
+
+
+def for_appearances(appearances: list[Appearance], site: str) -> Calendar:
+    calendar = new_calendar("guest", "Shows I'm on")
     for appearance in appearances:
         episode = appearance.episode
         if episode.starts_at is None:
             continue  # no time yet: nothing to put in a calendar
-        event = Event()
-        number = f" #{episode.number}" if episode.number else ""
-        title = f": {episode.title}" if episode.title else ""
-        event.add("uid", f"episode-{episode.pk}-appearance-{appearance.pk}@showrunner")
-        event.add("summary", f"{episode.show.name}{number}{title}")
         start = episode.call_time or episode.starts_at
-        event.add("dtstart", start)
-        event.add("dtend", episode.starts_at + timedelta(seconds=episode.target_seconds))
-        event.add("dtstamp", episode.updated_at)
+        event = episode_event(
+            episode, f"episode-{episode.pk}-appearance-{appearance.pk}@showrunner", start=start
+        )
         lines = [
             f"On air at {episode.starts_at:%H:%M} UTC; please be there from {start:%H:%M} UTC."
         ]
@@ -40,30 +54,13 @@ def for_appearances(appearances: list[Appearance], site: str) -> Calendar:
     return calendar
 
 
-def response(calendar: Calendar, filename: str, *, attachment: bool = True) -> HttpResponse:
-    reply = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    disposition = "attachment" if attachment else "inline"
-    reply["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return reply
-
-
 def for_show(show: Show, episodes: list[Episode], page_url: str) -> Calendar:
     """A show's upcoming episodes, for anyone who follows the show."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Showrunner//show calendar//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", show.name)
+    calendar = new_calendar("show", show.name)
     for episode in episodes:
         if episode.starts_at is None:
             continue
-        event = Event()
-        number = f" #{episode.number}" if episode.number else ""
-        title = f": {episode.title}" if episode.title else ""
-        event.add("uid", f"episode-{episode.pk}@showrunner")
-        event.add("summary", f"{show.name}{number}{title}")
-        event.add("dtstart", episode.starts_at)
-        event.add("dtend", episode.starts_at + timedelta(seconds=episode.target_seconds))
-        event.add("dtstamp", episode.updated_at)
+        event = episode_event(episode, f"episode-{episode.pk}@showrunner", start=episode.starts_at)
         names = [a.speaker.name for a in episode.appearances.all() if a.role != "producer"]
         lines = [episode.description.strip()] if episode.description.strip() else []
         if names:
@@ -73,3 +70,10 @@ def for_show(show: Show, episodes: list[Episode], page_url: str) -> Calendar:
         event.add("url", page_url)
         calendar.add_component(event)
     return calendar
+
+
+def response(calendar: Calendar, filename: str, *, attachment: bool = True) -> HttpResponse:
+    reply = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    reply["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return reply

@@ -109,7 +109,6 @@ def show_report(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "show": show,
             "stats": stats,
-            "kind_labels": KIND_LABELS,
             "chart": report.kind_chart(stats, KIND_LABELS) if stats else None,
             "episodes": reporting.episode_totals(runs),
         },
@@ -201,9 +200,11 @@ def episode_chapters(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def episode_recap(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.VIEW, queryset=episodes_for_export())
-    text = recap_post(episode)
+    text, filename = recap_post(episode), f"{episode_slug(episode)}.md"
     if request.GET.get("download"):
         response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{episode_slug(episode)}.md"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return render(request, "episodes/recap.html", {"episode": episode, "text": text})
+    return render(
+        request, "episodes/recap.html", {"episode": episode, "text": text, "filename": filename}
+    )

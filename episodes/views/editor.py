@@ -40,7 +40,7 @@ from ..forms import (
     SegmentForm,
 )
 from ..models import Appearance, Episode, NewsItem, Question, Segment
-from ..templatetags.showtime import minutes_text, row_times
+from ..templatetags.showtime import kind_label, minutes_text, row_times
 
 ORDERED: dict[str, type[Segment] | type[Question] | type[NewsItem]] = {
     "segments": Segment,
@@ -114,9 +114,13 @@ def rendered_once(name: str, variants: dict[Any, dict[str, Any]]) -> dict[Any, S
     return {key: SafeString(template.render(context)) for key, context in variants.items()}
 
 
-def editor_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
+def editor_context(
+    request: HttpRequest, episode: Episode, *, with_history: bool = True, **extra: Any
+) -> dict[str, Any]:
     """Everything the editor's templates read. Rows get their URLs and pre-rendered choices
-    attached, so a run-sheet of a hundred segments renders in a fixed, small amount of work."""
+    attached, so a run-sheet of a hundred segments renders in a fixed, small amount of work.
+    ``with_history``: how long each kind usually runs, read from the show's whole live log;
+    a saved cell's answer shows no segment rows and goes without it."""
     now = timezone.now()
     sheet = episode.run_sheet(now=now)
     appearances = list(episode.appearances.all())
@@ -136,7 +140,7 @@ def editor_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict
     )
     addressed = attach_questions(episode, [row.segment for row in sheet.rows])
     locked = onair.locked_segment_ids(episode)
-    usual = reporting.usual_seconds(episode.show, exclude=episode)
+    usual = reporting.usual_seconds(episode.show, exclude=episode) if with_history else {}
     addressee_sets: dict[tuple[bool, frozenset[int], bool], dict[str, Any]] = {}
     for row in sheet.rows:
         segment = row.segment
@@ -200,16 +204,23 @@ def history_hint(kind: str, usual: dict[str, tuple[float, int]]) -> str:
         return ""
     seconds, _ = usual[kind]
     rounded = round(seconds / 60) * 60 if seconds >= 120 else round(seconds)
-    label = dict(Segment.Kind.choices)[kind]
-    return f"{label} usually run{'' if kind == 'questions' else 's'} {minutes_text(rounded)}"
+    verb = "run" if kind == "questions" else "runs"
+    return f"{kind_label(kind)} usually {verb} {minutes_text(rounded)}"
 
 
 def render_part(
-    request: HttpRequest, template: str, episode: Episode, status: int = 200, **extra: Any
+    request: HttpRequest,
+    template: str,
+    episode: Episode,
+    status: int = 200,
+    *,
+    with_history: bool = True,
+    **extra: Any,
 ) -> HttpResponse:
     """An editor fragment (Jinja2, see showrunner/jinja_env.py), times in the show's zone."""
     with timezone.override(episode.show.zone):
-        return render(request, template, editor_context(request, episode, **extra), status=status)
+        context = editor_context(request, episode, with_history=with_history, **extra)
+        return render(request, template, context, status=status)
 
 
 def layout_response(request: HttpRequest, pk: int, message: str = "") -> HttpResponse:
@@ -237,6 +248,7 @@ def saved_response(request: HttpRequest, pk: int, saved: Any, error_slot: str) -
         request,
         "episodes/editor/_saved.html",
         fresh(pk),
+        with_history=False,
         error_slot=error_slot,
         version_id=f"{prefix}-version",
         version=saved.version,

@@ -14,6 +14,7 @@ from episodes.exporting import episode_document, episodes_for_export, recap_post
 from episodes.formats import hugo_recap, read
 from episodes.formats.document import EpisodeDocument, SegmentDoc, SpeakerDoc
 from episodes.models import Appearance, Episode
+from tests.episodes.test_round_trips import export
 from tests.factories import (
     make_appearance,
     make_episode,
@@ -28,12 +29,6 @@ pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "runsheets"
 TODAY = date(2026, 11, 22)
-
-
-def export(episode: Episode, fmt: str) -> str:
-    out = StringIO()
-    call_command("export_episode", str(episode.pk), "--format", fmt, stdout=out)
-    return out.getvalue()
 
 
 def recap_facts(doc: EpisodeDocument) -> dict[str, object]:
