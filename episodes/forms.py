@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from .formats.document import LARGEST
 from .formats.markdown_runsheet import news_items
 from .models import Appearance, Episode, NewsItem, Question, Segment
 
@@ -226,7 +227,10 @@ class ImportForm(forms.Form):
     )
     upload = forms.FileField(required=False, label="…or upload a file (.md, .txt, .json)")
     number = forms.IntegerField(
-        required=False, min_value=1, label="Episode number, if the document has none"
+        required=False,
+        min_value=1,
+        max_value=LARGEST,
+        label="Episode number, if the document has none",
     )
     replace = forms.BooleanField(
         required=False, label="Replace the episode with the same number if there is one"

@@ -1,9 +1,11 @@
 from django.urls import path
 
+import showrunner.converters  # noqa: F401 - registers <id:...>
+
 from . import api
 from .views import after, editor, live, pages, transfer, upcoming
 
-ITEM = "<str:kind>/<int:item_pk>"  # kind: segments, questions or news
+ITEM = "<str:kind>/<id:item_pk>"  # kind: segments, questions or news
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -16,75 +18,75 @@ urlpatterns = [
     path("shows/<slug:slug>/report.csv", after.show_report_csv, name="show_report_csv"),
     path("shows/<slug:slug>/upcoming/", upcoming.upcoming, name="show_upcoming"),
     path("shows/<slug:slug>/upcoming.ics", upcoming.show_calendar, name="show_calendar"),
-    path("episodes/<int:pk>/", pages.episode_runsheet, name="episode_runsheet"),
-    path("episodes/<int:pk>/print/", pages.episode_print, name="episode_print"),
-    path("episodes/<int:pk>/export.md", transfer.export_markdown, name="export_markdown"),
-    path("episodes/<int:pk>/export.json", transfer.export_json, name="export_json"),
-    path("episodes/<int:pk>/report/", after.episode_report, name="episode_report"),
-    path("episodes/<int:pk>/report.csv", after.episode_report_csv, name="episode_report_csv"),
-    path("episodes/<int:pk>/chapters/", after.episode_chapters, name="episode_chapters"),
-    path("episodes/<int:pk>/recap/", after.episode_recap, name="episode_recap"),
-    path("episodes/<int:pk>/duplicate/", editor.duplicate_episode, name="duplicate_episode"),
+    path("episodes/<id:pk>/", pages.episode_runsheet, name="episode_runsheet"),
+    path("episodes/<id:pk>/print/", pages.episode_print, name="episode_print"),
+    path("episodes/<id:pk>/export.md", transfer.export_markdown, name="export_markdown"),
+    path("episodes/<id:pk>/export.json", transfer.export_json, name="export_json"),
+    path("episodes/<id:pk>/report/", after.episode_report, name="episode_report"),
+    path("episodes/<id:pk>/report.csv", after.episode_report_csv, name="episode_report_csv"),
+    path("episodes/<id:pk>/chapters/", after.episode_chapters, name="episode_chapters"),
+    path("episodes/<id:pk>/recap/", after.episode_recap, name="episode_recap"),
+    path("episodes/<id:pk>/duplicate/", editor.duplicate_episode, name="duplicate_episode"),
     # The editor
-    path("episodes/<int:pk>/edit/", editor.editor, name="episode_editor"),
-    path("episodes/<int:pk>/edit/revision/", editor.revision, name="editor_revision"),
-    path("episodes/<int:pk>/edit/undo/", editor.undo, name="editor_undo"),
-    path("episodes/<int:pk>/edit/header/", editor.edit_header, name="edit_header"),
-    path("episodes/<int:pk>/edit/segments/add/", editor.add_segment, name="add_segment"),
+    path("episodes/<id:pk>/edit/", editor.editor, name="episode_editor"),
+    path("episodes/<id:pk>/edit/revision/", editor.revision, name="editor_revision"),
+    path("episodes/<id:pk>/edit/undo/", editor.undo, name="editor_undo"),
+    path("episodes/<id:pk>/edit/header/", editor.edit_header, name="edit_header"),
+    path("episodes/<id:pk>/edit/segments/add/", editor.add_segment, name="add_segment"),
     path(
-        "episodes/<int:pk>/edit/segments/<int:segment_pk>/",
+        "episodes/<id:pk>/edit/segments/<id:segment_pk>/",
         editor.edit_segment,
         name="edit_segment",
     ),
     path(
-        "episodes/<int:pk>/edit/segments/<int:segment_pk>/duplicate/",
+        "episodes/<id:pk>/edit/segments/<id:segment_pk>/duplicate/",
         editor.duplicate_segment,
         name="duplicate_segment",
     ),
     path(
-        "episodes/<int:pk>/edit/segments/<int:segment_pk>/questions/add/",
+        "episodes/<id:pk>/edit/segments/<id:segment_pk>/questions/add/",
         editor.add_question,
         name="add_question",
     ),
     path(
-        "episodes/<int:pk>/edit/questions/<int:question_pk>/",
+        "episodes/<id:pk>/edit/questions/<id:question_pk>/",
         editor.edit_question,
         name="edit_question",
     ),
-    path("episodes/<int:pk>/edit/news/add/", editor.add_news, name="add_news"),
-    path("episodes/<int:pk>/edit/news/<int:news_pk>/", editor.edit_news, name="edit_news"),
-    path("episodes/<int:pk>/edit/guests/search/", editor.search_speakers, name="search_speakers"),
-    path("episodes/<int:pk>/edit/guests/add/", editor.add_guest, name="add_guest"),
+    path("episodes/<id:pk>/edit/news/add/", editor.add_news, name="add_news"),
+    path("episodes/<id:pk>/edit/news/<id:news_pk>/", editor.edit_news, name="edit_news"),
+    path("episodes/<id:pk>/edit/guests/search/", editor.search_speakers, name="search_speakers"),
+    path("episodes/<id:pk>/edit/guests/add/", editor.add_guest, name="add_guest"),
     path(
-        "episodes/<int:pk>/edit/guests/<int:appearance_pk>/",
+        "episodes/<id:pk>/edit/guests/<id:appearance_pk>/",
         editor.edit_appearance,
         name="edit_appearance",
     ),
     path(
-        "episodes/<int:pk>/edit/guests/<int:appearance_pk>/link/",
+        "episodes/<id:pk>/edit/guests/<id:appearance_pk>/link/",
         editor.guest_link,
         name="guest_link",
     ),
     path(
-        "episodes/<int:pk>/edit/guests/<int:appearance_pk>/remove/",
+        "episodes/<id:pk>/edit/guests/<id:appearance_pk>/remove/",
         editor.remove_guest,
         name="remove_guest",
     ),
-    path(f"episodes/<int:pk>/edit/{ITEM}/delete/", editor.delete_item, name="delete_item"),
+    path(f"episodes/<id:pk>/edit/{ITEM}/delete/", editor.delete_item, name="delete_item"),
     # The live show
-    path("episodes/<int:pk>/live/caller/", live.caller, name="live_caller"),
-    path("episodes/<int:pk>/live/host/", live.host, name="live_host"),
-    path("episodes/<int:pk>/live/state/", live.state, name="live_state"),
-    path("episodes/<int:pk>/live/rehearsal/", live.rehearsal, name="live_rehearsal"),
+    path("episodes/<id:pk>/live/caller/", live.caller, name="live_caller"),
+    path("episodes/<id:pk>/live/host/", live.host, name="live_host"),
+    path("episodes/<id:pk>/live/state/", live.state, name="live_state"),
+    path("episodes/<id:pk>/live/rehearsal/", live.rehearsal, name="live_rehearsal"),
     path(
-        "episodes/<int:pk>/live/questions/<int:question_pk>/",
+        "episodes/<id:pk>/live/questions/<id:question_pk>/",
         live.question_status,
         name="live_question",
     ),
-    path("episodes/<int:pk>/live/<str:action>/", live.command, name="live_command"),
+    path("episodes/<id:pk>/live/<str:action>/", live.command, name="live_command"),
     # The HTTP API (docs/api.md)
     path("api/episodes/", api.episodes, name="api_episodes"),
-    path("api/episodes/<int:pk>/live", api.live_state, name="api_live_state"),
-    path("api/episodes/<int:pk>/live/<str:action>", api.live_command, name="api_live_command"),
-    path(f"episodes/<int:pk>/edit/{ITEM}/move/", editor.move_item, name="move_item"),
+    path("api/episodes/<id:pk>/live", api.live_state, name="api_live_state"),
+    path("api/episodes/<id:pk>/live/<str:action>", api.live_command, name="api_live_command"),
+    path(f"episodes/<id:pk>/edit/{ITEM}/move/", editor.move_item, name="move_item"),
 ]

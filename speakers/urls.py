@@ -1,5 +1,7 @@
 from django.urls import path
 
+import showrunner.converters  # noqa: F401 - registers <id:...>
+
 from . import views
 
 urlpatterns = [
@@ -7,11 +9,11 @@ urlpatterns = [
     path("guest/<str:token>/calendar.ics", views.feed, name="guest_feed"),
     path("guest/<str:token>/profile/", views.profile, name="guest_profile"),
     path("guest/<str:token>/time-zone/", views.set_time_zone, name="guest_time_zone"),
-    path("guest/<str:token>/episodes/<int:pk>/", views.episode, name="guest_episode"),
+    path("guest/<str:token>/episodes/<id:pk>/", views.episode, name="guest_episode"),
     path(
-        "guest/<str:token>/episodes/<int:pk>/calendar.ics",
+        "guest/<str:token>/episodes/<id:pk>/calendar.ics",
         views.episode_calendar,
         name="guest_episode_calendar",
     ),
-    path("guest/<str:token>/episodes/<int:pk>/live/", views.live_state, name="guest_live_state"),
+    path("guest/<str:token>/episodes/<id:pk>/live/", views.live_state, name="guest_live_state"),
 ]

@@ -1,3 +1,4 @@
+import json
 import os
 
 import pytest
@@ -39,3 +40,27 @@ def _fresh_api_caches() -> None:
 
     api._token_cache.clear()
     api._access_cache.clear()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fuzz tests (hypothesis): no deadline (a request's time varies with the machine), and
+    in CI the same examples on every run, so a red build can be rerun as it was."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "showrunner",
+        deadline=None,
+        derandomize=os.environ.get("SHOWRUNNER_FUZZ_RANDOM", "") != "true",
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    settings.load_profile("showrunner")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests import fuzzing
+
+    if fuzzing.REPORT:
+        with open(fuzzing.REPORT, "w", encoding="utf-8") as report:
+            json.dump(dict(fuzzing.examples_run), report, indent=2, sort_keys=True)

@@ -5,7 +5,7 @@ Hugo recap readers produce an :class:`EpisodeDocument`, :mod:`episodes.importing
 and the exporters render one. Nothing here touches the database.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -99,6 +99,8 @@ class EpisodeDocument:
 
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+# The largest whole number every supported database keeps in an integer column.
+LARGEST = 2_147_483_647
 is_web_address = URLValidator(schemes=["http", "https"])
 is_email = EmailValidator()
 
@@ -126,6 +128,9 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
         except ValidationError:
             raise fail(where, f"“{value}” is not a web address (http:// or https://).") from None
 
+    for where, text in strings_of(doc):
+        if "\x00" in text:
+            raise fail(where, "contains a NUL character (\\x00): is this a binary file?")
     if not doc.show_slug:
         raise fail(
             "show", "cannot tell which show this is: the document names none; give --show SLUG."
@@ -135,10 +140,14 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
     check_length("show.name", doc.show_name, 200)
     if doc.number is not None and doc.number < 1:
         raise fail("number", "episode numbers start at 1.")
+    if doc.number is not None and doc.number > LARGEST:
+        raise fail("number", f"{doc.number} is too large; the largest is {LARGEST}.")
     if doc.status not in STATUSES:
         raise fail("status", f"must be one of {', '.join(STATUSES)}.")
     if doc.target_seconds is not None and doc.target_seconds < 0:
         raise fail("target_seconds", "cannot be negative.")
+    if doc.target_seconds is not None and doc.target_seconds > LARGEST:
+        raise fail("target_seconds", f"{doc.target_seconds} s is too long; at most {LARGEST} s.")
     check_length("title", doc.title, 200)
     check_url("recording_url", doc.recording_url)
     check_url("join_url", doc.join_url)
@@ -181,6 +190,9 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
         if low is not None and high is not None:
             if low < 0 or high < 0:
                 raise fail(f"{where}.planned_seconds", "cannot be negative.")
+            if high > LARGEST:
+                reason = f"{high} s is too long; at most {LARGEST} s."
+                raise fail(f"{where}.planned_max_seconds", reason)
             if low > high:
                 raise fail(
                     f"{where}.planned_max_seconds",
@@ -206,3 +218,23 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
             raise fail(where, "a news item needs a title or a url.")
         check_length(f"{where}.title", item.title, 300)
         check_url(f"{where}.url", item.url, 1000)
+
+
+def strings_of(value: object, where: str = "") -> list[tuple[str, str]]:
+    """Every text in a document with its place, e.g. ``("segments[2].title", "News")``."""
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, list):
+        return [
+            found
+            for index, item in enumerate(value)
+            for found in strings_of(item, f"{where}[{index}]")
+        ]
+    if is_dataclass(value):
+        prefix = f"{where}." if where else ""
+        return [
+            found
+            for item in fields(value)
+            for found in strings_of(getattr(value, item.name), prefix + item.name)
+        ]
+    return []

@@ -88,6 +88,8 @@ def loads(text: str) -> list[EpisodeDocument]:
     except json.JSONDecodeError as exc:
         raise ParseError(f"Not valid JSON: {exc.msg}.", exc.lineno) from None
     if isinstance(data, list):
+        if not data:
+            raise ParseError("The list holds no episode: expected at least one object {...}.", 1)
         return [load(item, path=f"[{index}]") for index, item in enumerate(data)]
     return [load(data)]
 

@@ -117,6 +117,12 @@ def test_loads_accepts_one_object_or_a_list() -> None:
     assert len(episode_json.loads(json.dumps([EPISODE, EPISODE]))) == 2
 
 
+def test_an_empty_list_is_refused() -> None:
+    """Found by fuzzing: "[]" previewed as nothing, with a Save button that saved nothing."""
+    with pytest.raises(ParseError, match="holds no episode"):
+        episode_json.loads("[]")
+
+
 def test_syntax_error_reports_the_line() -> None:
     with pytest.raises(ParseError) as caught:
         episode_json.loads('{\n  "format": "showrunner.episode/1",\n  "title": oops\n}')
@@ -132,6 +138,10 @@ def test_syntax_error_reports_the_line() -> None:
         ("show.slug", "Not A Slug", "is not a slug"),
         ("number", "twelve", "number: must be a whole number"),
         ("number", 0, "episode numbers start at 1"),
+        ("number", 2**31, "number: 2147483648 is too large; the largest is 2147483647"),
+        ("target_seconds", 2**31, "target_seconds: 2147483648 s is too long"),
+        ("title", "a\x00b", "title: contains a NUL character"),
+        ("segments.1.questions.0.notes", "\x00", "segments[1].questions[0].notes: contains a NUL"),
         ("air_date", "03/03/2026", "air_date: “03/03/2026” is not a date"),
         ("starts_at", "2026-03-03T18:00:00", "starts_at: needs a UTC offset"),
         ("status", "aired", "status: must be one of"),
@@ -143,6 +153,7 @@ def test_syntax_error_reports_the_line() -> None:
         ("segments.1.kind", "chat", "segments[1].kind: must be one of"),
         ("segments.1.planned_seconds", -60, "segments[1].planned_seconds: cannot be negative"),
         ("segments.1.planned_max_seconds", 60, "the maximum (60 s) is below the minimum"),
+        ("segments.1.planned_max_seconds", 2**40, "segments[1].planned_max_seconds: 1099511627776"),
         ("segments.1.planned_max_seconds", None, "give both planned_seconds"),
         ("segments.1.owner", "Nobody", "segments[1].owner: “Nobody” is not one of the speakers"),
         (

@@ -77,7 +77,7 @@ def routes() -> dict[str, URLPattern]:
 
 
 def url_for(name: str, token: str, episode_pk: int) -> str:
-    takes_episode = "<int:pk>" in str(routes()[name].pattern)
+    takes_episode = "<id:pk>" in str(routes()[name].pattern)
     return reverse(name, args=[token, episode_pk] if takes_episode else [token])
 
 
