@@ -3,8 +3,10 @@
 Commands go through :func:`perform`. Each carries the version of the clock it was issued
 against, checked in the UPDATE itself, so a double click or two show callers pressing "next"
 together advance once, on SQLite as on PostgreSQL. A command without a version (a hardware
-button cannot know it) applies to the clock as it is, and the same action from the same source
-within a second is taken as a repeat and ignored.
+button cannot know it) applies to the clock as it is, and the same action within a second of
+the last one, from whichever button or page, is taken as a repeat and ignored: two decks pressed
+together advance once. Commands on one episode take turns (:func:`hold`), so each sees the one
+before it, whichever process served it.
 
 One show caller holds control at a time; the first to act takes it, and taking it over from
 someone else is an explicit command everyone sees.
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from . import broadcast, live
@@ -109,13 +111,13 @@ def perform(
     """Apply a clock command. Raises :class:`Stale`, :class:`NotInControl` or
     :class:`~episodes.live.InvalidAction`; on any of them nothing has changed."""
     with transaction.atomic():
+        hold(episode)
         state = state_of(episode)
         if state.controller_id not in (None, user.pk):
             raise NotInControl(state)
         if version is None:
             if (
                 state.last_action == action
-                and state.last_action_by == source
                 and state.last_action_at is not None
                 and now - state.last_action_at < REPEAT_WINDOW
             ):
@@ -160,6 +162,23 @@ def perform(
             Episode.objects.filter(pk=episode.pk).update(status=status)
         touch(episode)
         return Outcome(state_of(episode))
+
+
+def hold(episode: Episode) -> None:
+    """Make the rest of this transaction the episode's only live command until it commits.
+
+    SQLite's IMMEDIATE transactions already take the database's write lock when they begin. On
+    PostgreSQL two commands would otherwise both read the clock as it was: the version check in
+    the UPDATE still lets only one through, but a command without a version would be refused as
+    stale instead of being seen as the repeat it is, and a second caller told "moved on" instead
+    of who is calling the show. Locking the live state's row makes them take turns there too.
+    """
+    if not connection.features.has_select_for_update:
+        return
+    row = LiveState.objects.select_for_update().filter(episode=episode).values_list("pk")
+    if not list(row):
+        state_of(episode)  # the first command of the episode: make the row, then lock it
+        list(row.all())
 
 
 def record_played(episode: Episode, played: Sequence[live.Played], *, rehearsal: bool) -> None:

@@ -142,6 +142,7 @@ class Hub:
         self.building: dict[tuple[int, str], asyncio.Future[Built]] = {}
         self.offered: dict[tuple[int, str], bytes] = {}
         self.revisions: dict[int, int] = {}
+        self.marks: dict[int, int] = {}  # how many changes were marked, per episode
         self.dirty: set[int] = set()
         self.wake: asyncio.Event | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -192,6 +193,7 @@ class Hub:
             self.mark(episode_id)
 
     def mark(self, episode_id: int) -> None:
+        self.marks[episode_id] = self.marks.get(episode_id, 0) + 1
         for key in [k for k in self.built if k[0] == episode_id]:
             del self.built[key]
         if any(key[0] == episode_id for key in self.subscribers):
@@ -208,7 +210,9 @@ class Hub:
             for episode_id in episodes:
                 for key in [k for k in self.subscribers if k[0] == episode_id]:
                     try:
-                        built = await self.snapshot(key)
+                        # As new as the newest change heard of: a build already under way when
+                        # it committed (for a view, a screen connecting) is not enough.
+                        built = await self.fresh(key, self.revisions.get(episode_id, 0))
                     except Exception:
                         logger.exception("Could not build the live snapshot of %s", key)
                         continue
@@ -261,6 +265,7 @@ class Hub:
             return await asyncio.shield(pending)
         pending = asyncio.get_running_loop().create_future()
         self.building[key] = pending
+        marks = self.marks.get(key[0], 0)
         try:
             data = await asyncio.to_thread(build_snapshot_in_thread, *key)
         except BaseException as exc:
@@ -270,13 +275,23 @@ class Hub:
         finally:
             del self.building[key]
         built = Built(data, sse(data))
-        # Seen now: the watcher must not announce this revision a second time.
-        self.revisions[key[0]] = max(self.revisions.get(key[0], 0), built.revision)
-        self.built[key] = built
+        # A change marked while this was being built may have come after the build's reads: it
+        # is handed to those waiting but not kept as the latest, so the refresh builds again.
+        current = self.marks.get(key[0], 0) == marks
+        known = self.revisions.get(key[0])
+        if known is None or built.revision > known:
+            # Seen now: the watcher must not announce this revision a second time, so announce
+            # it here if it is news (another process's change, found before the watcher did):
+            # the episode's other screens need it too.
+            self.revisions[key[0]] = built.revision
+            if known is not None:
+                self.mark(key[0])
+        if current:
+            self.built[key] = built
         pending.set_result(built)
         return built
 
-    async def fresh(self, key: tuple[int, str], revision: int) -> dict[str, Any]:
+    async def fresh(self, key: tuple[int, str], revision: int) -> Built:
         """A snapshot at least as new as ``revision`` (one whose build began before the change
         committed is not enough)."""
         for _ in range(5):
@@ -284,7 +299,7 @@ class Hub:
             if built.revision >= revision:
                 break
             self.built.pop(key, None)
-        return built.data
+        return built
 
     def snapshot_from_thread(self, episode_id: int, audience: str, revision: int) -> dict[str, Any]:
         """For views, which run in worker threads: wait for the hub's shared snapshot."""
@@ -292,7 +307,7 @@ class Hub:
         future = asyncio.run_coroutine_threadsafe(
             self.fresh((episode_id, audience), revision), self.loop
         )
-        return future.result(timeout=10)
+        return future.result(timeout=10).data
 
     # -- screens ---------------------------------------------------------------------------------
 
@@ -339,8 +354,12 @@ def current_snapshot(episode_id: int, audience: str, revision: int = 0) -> dict[
     if hub.running and hub.loop is not None and not in_loop(hub.loop):
         built = hub.built.get((episode_id, audience))  # a dict read: safe from any thread
         if built is not None and built.revision >= revision:
-            return built.data
-        return hub.snapshot_from_thread(episode_id, audience, revision)
+            data = built.data
+        else:
+            data = hub.snapshot_from_thread(episode_id, audience, revision)
+        # The shared snapshot's stream link was signed when it was built, maybe longer ago
+        # than a link lasts: a screen reconnecting after a quiet spell needs one signed now.
+        return {**data, "stream_url": stream_url(episode_id, audience)}
     return build_snapshot(episode_id, audience)
 
 
@@ -412,6 +431,11 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
     )
     subscriber = hub.subscribe(key, send)
     subscriber.deliver(f"retry: {RETRY_MS}\n\n".encode() + first.payload)
+    if first.revision < hub.revisions.get(episode_id, 0):
+        hub.mark(episode_id)  # it changed while this screen was connecting: send it that too
+    # Sent: not kept for the life of the stream (a screen open for hours held on to the
+    # snapshot it connected with, one per revision screens connected at; found by the soak).
+    del first
 
     async def watch_disconnect() -> None:
         while (await receive())["type"] != "http.disconnect":
@@ -421,6 +445,11 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
     watcher = asyncio.create_task(watch_disconnect())
     try:
         await subscriber.closed.wait()  # the screen went away, or the server is stopping
+    except asyncio.CancelledError:
+        # uvicorn cancels the streams still open when its graceful-shutdown wait runs out, and
+        # only then stops the hub. The screen reconnects to whichever process serves next: end
+        # here quietly (raised on, it logged a traceback per open screen at every restart).
+        return
     finally:
         hub.unsubscribe(subscriber)
         watcher.cancel()

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from episodes import onair
 from episodes.models import Appearance, Episode, Question, Segment
-from episodes.push import current_snapshot, stream_url
+from episodes.push import current_snapshot
 from showrunner.timezones import time_zone_names
 
 from . import calendar, links
@@ -190,8 +190,7 @@ def live_state(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     if appearance is None:
         return invalid_link(request)
     audience = onair.guest_audience(appearance.pk)
-    data = dict(current_snapshot(pk, audience))
-    data["stream_url"] = stream_url(pk, audience)
+    data = current_snapshot(pk, audience)
     return JsonResponse({"state": onair.at_now(data, timezone.now())})
 
 

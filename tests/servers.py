@@ -54,13 +54,32 @@ def server_env() -> dict[str, str]:
     return env
 
 
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 20) -> None:
+    """Until ``process`` accepts connections on ``port``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited while starting")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the server did not start")
+
+
 class Server:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, log: Path | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.log = log  # where the server's output goes, when a test reads it
 
     def start(self) -> "Server":
+        return self.launch().wait_until_up()
+
+    def launch(self) -> "Server":
+        """Start the process without waiting for it (several servers start side by side)."""
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "uvicorn", "showrunner.asgi:application",
@@ -69,17 +88,15 @@ class Server:
             ],
             cwd=ROOT,
             env=server_env(),
+            stdout=self.log.open("ab") if self.log else None,
+            stderr=subprocess.STDOUT if self.log else None,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("the server exited while starting")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the server did not start")
+        return self
+
+    def wait_until_up(self) -> "Server":
+        assert self.process is not None
+        wait_for_port(self.port, self.process)
+        return self
 
     def kill(self) -> None:
         """Like kill -9: no shutdown, no goodbye to the screens."""
@@ -103,6 +120,21 @@ def running_server(port: int | None = None) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def running_servers(count: int) -> Iterator[list[Server]]:
+    """``count`` servers on the same database, started side by side."""
+    servers: list[Server] = []
+    try:
+        for _ in range(count):
+            servers.append(Server().launch())
+        for server in servers:
+            server.wait_until_up()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def request(

@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -150,3 +151,41 @@ def test_a_stream_reconnects_after_a_restart(episode: Episode, token: str) -> No
         command(again, episode, token, "start")
         assert reconnected.next_state(lambda s: s["state"] == "running")
         reconnected.close()
+
+
+def test_a_view_hands_out_a_stream_link_signed_now(episode: Episode) -> None:
+    """Found by the soak: after fifteen quiet minutes the hub's shared snapshot carried a link
+    that had expired, so a screen that lost its stream could not reconnect until a change."""
+    with mock.patch("time.time", return_value=time.time() - 3600):
+        old = push.build_snapshot(episode.pk, onair.TEAM)
+    hub = push.Hub()
+    hub.tasks, hub.loop = [mock.Mock()], mock.Mock()  # as if serving from another thread
+    hub.built[(episode.pk, onair.TEAM)] = push.Built(old, push.sse(old))
+
+    with mock.patch.object(push, "hub", hub):
+        data = push.current_snapshot(episode.pk, onair.TEAM)
+
+    assert data["revision"] == old["revision"]
+    token = data["stream_url"].split("token=")[1]
+    assert push.read_token(token) == (episode.pk, onair.TEAM)
+    assert hub.built[(episode.pk, onair.TEAM)].data["stream_url"] == old["stream_url"]
+
+
+def test_stopping_the_server_ends_open_streams_quietly(episode: Episode, tmp_path: Path) -> None:
+    """uvicorn cancels the streams still open when its graceful-shutdown wait runs out: that
+    logged a traceback for every open screen at every restart."""
+    log = tmp_path / "server.log"
+    server = Server(log=log).start()
+    streams = [EventStream(server.url + push.stream_url(episode.pk, onair.TEAM)) for _ in range(3)]
+    for stream in streams:
+        stream.next_state()
+
+    server.stop()
+
+    output = log.read_text()
+    assert "Cancel 3 running task(s)" in output  # it did have to cut them off
+    assert "Exception in ASGI application" not in output
+    assert "Traceback" not in output
+    for stream in streams:
+        with pytest.raises((EOFError, OSError)):
+            stream.next()
