@@ -6,10 +6,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -37,8 +39,6 @@ def bench_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "PYTHONPATH": str(ROOT),
         **extra,
     }
-    if env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = env["DATABASE_URL"]
     return env
 
 
@@ -46,6 +46,40 @@ def bench_env(data_dir: Path, **extra: str) -> dict[str, str]:
 def data_dir() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="showrunner-bench-") as folder:
         yield Path(folder)
+
+
+def postgres_database(admin_url: str) -> tuple[str, str]:
+    import psycopg
+
+    name = f"showrunner_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(admin_url)
+    return name, parts._replace(path=f"/{name}").geturl()
+
+
+def drop_postgres(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def bench_database(database: str, postgres_url: str) -> Iterator[dict[str, str]]:
+    """:func:`bench_env` on a throwaway database: SQLite in a temporary folder, or a new
+    PostgreSQL database on the server at ``postgres_url``, dropped afterwards."""
+    with data_dir() as folder:
+        if database != "postgres":
+            env = bench_env(folder)
+            env.pop("DATABASE_URL", None)
+            yield env
+            return
+        name, url = postgres_database(postgres_url)
+        try:
+            yield bench_env(folder, DATABASE_URL=url)
+        finally:
+            drop_postgres(postgres_url, name)
 
 
 def manage(env: dict[str, str], *args: str) -> str:

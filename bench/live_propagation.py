@@ -19,13 +19,12 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, bench_env, data_dir, manage, percentile, run_python, served
+from common import PYTHON, bench_database, manage, percentile, run_python, served
 
 ACTIONS = ["start"] + ["add_time", "pause", "resume", "next"] * 5
 ACTIONS = ACTIONS[:20]
@@ -219,23 +218,6 @@ def warm_up(base: str, episode: str, token: str) -> None:
         connection.close()
 
 
-def postgres_database(admin_url: str) -> tuple[str, str]:
-    import psycopg
-
-    name = f"showrunner_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(admin_url)
-    return name, parts._replace(path=f"/{name}").geturl()
-
-
-def drop_postgres(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def measure(options: argparse.Namespace, env: dict[str, str]) -> dict[str, float]:
     manage(env, "migrate", "--noinput", "-v", "0")
     episode, token, stream = run_python(env, SETUP).split()
@@ -339,19 +321,8 @@ def main() -> None:
         asyncio.run(client_main(options.client, options.screens))
         return
 
-    with data_dir() as folder:
-        extra = {}
-        database = None
-        if options.database == "postgres":
-            database, extra["DATABASE_URL"] = postgres_database(options.postgres_url)
-        try:
-            env = bench_env(folder, **extra)
-            if options.database == "sqlite":
-                env.pop("DATABASE_URL", None)
-            figures = measure(options, env)
-        finally:
-            if database:
-                drop_postgres(options.postgres_url, database)
+    with bench_database(options.database, options.postgres_url) as env:
+        figures = measure(options, env)
 
     processes = (
         "one uvicorn process" if options.workers == 1 else f"{options.workers} uvicorn workers"

@@ -41,13 +41,11 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, bench_env, data_dir, manage, percentile, run_python, served
+from common import PYTHON, bench_database, manage, percentile, run_python, served
 from live_propagation import (
     Screen,
     children,
     command,
-    drop_postgres,
-    postgres_database,
     raise_open_files,
     read_json,
     warm_up,
@@ -547,19 +545,8 @@ def main() -> None:
         return
 
     print(f"database: {options.database}; one uvicorn process; open-files limit {limit}")
-    with data_dir() as folder:
-        extra = {}
-        database = None
-        if options.database == "postgres":
-            database, extra["DATABASE_URL"] = postgres_database(options.postgres_url)
-        try:
-            env = bench_env(folder, **extra)
-            if options.database == "sqlite":
-                env.pop("DATABASE_URL", None)
-            figures = run(options, env)
-        finally:
-            if database:
-                drop_postgres(options.postgres_url, database)
+    with bench_database(options.database, options.postgres_url) as env:
+        figures = run(options, env)
 
     soak: Soak = figures["soak"]
     latencies = soak.latencies
