@@ -198,13 +198,13 @@ class Backup:
 
 @dataclass
 class Restored:
-    """What :func:`restore` made: the show, the rows created by kind, the users and speakers it
-    found here already and kept as they are, and what it could not keep (an id taken)."""
+    """What :func:`restore` made: the show, the rows created by kind, the users it found here
+    already and kept as they are, and what it could not keep (an id taken). Speakers are always
+    made anew: they belong to the restored show, never to one already here."""
 
     show: Show
     counts: dict[str, int] = field(default_factory=dict)
     reused_users: list[str] = field(default_factory=list)
-    reused_speakers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -273,6 +273,7 @@ def _show_data(show: Show) -> tuple[dict[str, Any], set[str], dict[str, int]]:
     messages = _by(LiveMessage.objects.filter(**in_show).order_by("pk"), "episode_id")
 
     speaker_ids = {a.speaker_id for group in appearances.values() for a in group}
+    speaker_ids |= set(Speaker.objects.filter(show=show).values_list("pk", flat=True))
     speakers = list(Speaker.objects.filter(pk__in=speaker_ids).order_by("pk"))
     speaker_index = {speaker.pk: index for index, speaker in enumerate(speakers)}
     changes = _by(
@@ -641,7 +642,7 @@ class _Restoring:
         restored = Restored(show)
         self.restore_users(root, restored)
         self.restore_team(root, show)
-        self.restore_speakers(root, restored)
+        self.restore_speakers(root, show)
         for item, where in _items(root, "episodes", ""):
             self.restore_episode(item, where, show)
         _advance_sequences(self.kept_ids)
@@ -694,35 +695,20 @@ class _Restoring:
             self.add(role, where)
         self.flush()
 
-    def restore_speakers(self, root: dict[str, Any], restored: Restored) -> None:
-        created: list[int] = []
+    def restore_speakers(self, root: dict[str, Any], show: Show) -> None:
         for item, where in _items(root, "speakers", ""):
             record = _record(
                 item, where, ("id", *SPEAKER_FIELDS, "avatar", "avatar_small", "profile_changes")
             )
             values = _values(Speaker, record, SPEAKER_FIELDS, where)
-            # The same person: the same name and the same (non-empty) email address.
-            existing = (
-                Speaker.objects.filter(name=values["name"], email__iexact=values["email"])
-                .exclude(email="")
-                .exclude(pk__in=created)
-                .order_by("pk")
-                .first()
-                if values["email"]
-                else None
-            )
-            if existing is not None:
-                self.speakers.append(existing)
-                restored.reused_speakers.append(existing.name)
-                continue
             speaker = Speaker(
                 pk=self.free_id(Speaker, record["id"], f"{where}.id"),
+                show=show,
                 avatar=self.photo(record["avatar"], f"{where}.avatar"),
                 avatar_small=self.photo(record["avatar_small"], f"{where}.avatar_small"),
                 **values,
             )
             self.save(speaker, where)
-            created.append(speaker.pk)
             self.speakers.append(speaker)
             self.counts["speakers"] += 1
             if speaker.pk != record["id"] and speaker.link_secret:

@@ -7,8 +7,10 @@ numbers, min ≤ max). Positions are kept gap-free by :mod:`episodes.ordering`.
 import secrets
 import zoneinfo
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -223,6 +225,36 @@ class Appearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker.name} ({self.get_role_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A speaker belongs to one show: an appearance never links a show's episode to another
+        # show's guest, whichever code path creates it. A speaker on no show yet joins this one.
+        if self._state.adding:
+            episode_show = (
+                Episode.objects.filter(pk=self.episode_id).values_list("show_id", flat=True).first()
+            )
+            speaker_show = (
+                Speaker.objects.filter(pk=self.speaker_id).values_list("show_id", flat=True).first()
+            )
+            if speaker_show is None:
+                Speaker.objects.filter(pk=self.speaker_id, show__isnull=True).update(
+                    show_id=episode_show
+                )
+                self.speaker.show_id = episode_show
+            elif speaker_show != episode_show:
+                raise ValidationError(
+                    "This person is a guest of another show; copy them to this show first."
+                )
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.speaker_id is None or self.episode_id is None:
+            return
+        speaker_show = self.speaker.show_id
+        if speaker_show is not None and speaker_show != self.episode.show_id:
+            raise ValidationError(
+                {"speaker": "This person is a guest of another show; copy them to this show."}
+            )
 
 
 class Segment(models.Model):

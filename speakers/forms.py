@@ -83,7 +83,11 @@ class ProfileForm(forms.ModelForm):
         return upload
 
     def save_with_history(self, *, now: datetime) -> Speaker:
-        """Save, and record for the producer which fields changed from what to what."""
+        """Save what the guest changed, and record it for the producer (from what to what).
+
+        Only the changed columns are written: the private link's secret and expiry, which the
+        producer may revoke while this form is open, are never written back from this copy.
+        """
         speaker: Speaker = self.instance
         before = Speaker.objects.get(pk=speaker.pk)
         with transaction.atomic():
@@ -102,7 +106,10 @@ class ProfileForm(forms.ModelForm):
                             lambda old=replaced: old.storage.delete(old.name)  # type: ignore[misc]
                         )
                 changes["avatar"] = [before.avatar.name or "", speaker.avatar.name]
-            speaker.save()
             if changes:
+                written = [name for name in changes if name != "avatar"]
+                if "avatar" in changes:
+                    written += list(self.processed)
+                speaker.save(update_fields=[*written, "updated_at"])
                 ProfileChange.objects.create(speaker=speaker, changed_at=now, fields=changes)
         return speaker

@@ -63,8 +63,11 @@ def zone_of(speaker: Speaker, fallback: str) -> zoneinfo.ZoneInfo:
 
 
 def appearances_of(speaker: Speaker) -> list[Appearance]:
+    """The guest's appearances: on their own show's episodes only."""
     return list(
-        Appearance.objects.filter(speaker=speaker, episode__is_template=False)
+        Appearance.objects.filter(
+            speaker=speaker, episode__show_id=speaker.show_id, episode__is_template=False
+        )
         .select_related("episode__show")
         .order_by("episode__starts_at", "episode__air_date")
     )
@@ -111,7 +114,10 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
 def own_appearance(speaker: Speaker, episode_pk: int) -> Appearance | None:
     return (
         Appearance.objects.filter(
-            speaker=speaker, episode_id=episode_pk, episode__is_template=False
+            speaker=speaker,
+            episode_id=episode_pk,
+            episode__show_id=speaker.show_id,
+            episode__is_template=False,
         )
         .select_related("episode__show")
         .first()

@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
-from showrunner.auth import Action, get_episode, get_show
+from showrunner.auth import Action, get_episode, get_show, shows_for
 from speakers import emails, links
 from speakers.models import ProfileChange, Speaker
 
@@ -584,14 +584,22 @@ def add_news(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
+    """This show's guests matching the query; and, to copy over explicitly, the same people on
+    other shows the asker produces (staff: any show). Never another show's speaker itself."""
     episode = get_episode(request.user, pk, Action.EDIT)
     query = request.GET.get("q", "").strip()[:100]
-    speakers: QuerySet[Speaker] | list[Speaker] = []
+    speakers: list[Speaker] = []
+    elsewhere: list[Speaker] = []
     if query:
-        speakers = (
-            Speaker.objects.filter(name__icontains=query)
-            .exclude(appearances__episode=episode)
-            .order_by("name")[:8]
+        matching = Speaker.objects.filter(name__icontains=query).exclude(
+            appearances__episode=episode
+        )
+        speakers = list(matching.filter(show=episode.show).order_by("name")[:8])
+        elsewhere = list(
+            matching.filter(show__in=shows_for(request.user, Action.EDIT))
+            .exclude(show=episode.show)
+            .select_related("show")
+            .order_by("name", "show__name")[:8]
         )
     return render(
         request,
@@ -599,6 +607,7 @@ def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "episode": episode,
             "speakers": speakers,
+            "elsewhere": elsewhere,
             "query": query,
             "base": reverse("episode_editor", args=[episode.pk]),
         },
@@ -608,25 +617,45 @@ def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put one of this show's speakers on the episode, a copy of someone from another show
+    the asker produces (``copy``), or someone new (``name``)."""
     episode = load(request, pk)
     role = request.POST.get("role", Appearance.Role.GUEST)
     if role not in Appearance.Role.values:
         role = Appearance.Role.GUEST
     speaker_pk = int_field(request, "speaker")
+    copy_pk = int_field(request, "copy")
     name = " ".join(request.POST.get("name", "").split())
     target = "#guests-editor .guest-add-error"
     if speaker_pk:
-        speaker = get_object_or_404(Speaker, pk=speaker_pk)
+        speaker = get_object_or_404(Speaker.objects.filter(show=episode.show), pk=speaker_pk)
+    elif copy_pk:
+        original = get_object_or_404(
+            Speaker.objects.filter(show__in=shows_for(request.user, Action.EDIT)), pk=copy_pk
+        )
+        speaker = copy_speaker(original, episode)
     elif name:
         if len(name) > 200:
             return invalid("That name is over 200 characters.", target)
-        speaker = Speaker.objects.create(name=name, is_group=name.lower().endswith(" team"))
+        speaker = Speaker.objects.create(
+            show=episode.show, name=name, is_group=name.lower().endswith(" team")
+        )
     else:
         return invalid("Pick someone or type a new name.", target)
     if not episode.appearances.filter(speaker=speaker).exists():
         Appearance.objects.create(episode=episode, speaker=speaker, role=role)
         editing.bump_revision(episode.pk)
     return layout_response(request, pk)
+
+
+def copy_speaker(original: Speaker, episode: Episode) -> Speaker:
+    """The same person on this episode's show: the one copied before, or a new copy."""
+    existing = (
+        Speaker.objects.filter(show=episode.show, name=original.name, email__iexact=original.email)
+        .order_by("pk")
+        .first()
+    )
+    return existing or original.copy_to(episode.show)
 
 
 @login_required
@@ -655,10 +684,10 @@ def guest_link(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespons
                 f"“{day}” is not a date: give it as YYYY-MM-DD.",
                 f"#appearance-{appearance.pk} .guest-error",
             )
-        speaker.link_expires_at = (
-            datetime.combine(expires, time.max, tzinfo=episode.show.zone) if expires else None
+        links.set_expiry(
+            speaker,
+            datetime.combine(expires, time.max, tzinfo=episode.show.zone) if expires else None,
         )
-        speaker.save(update_fields=["link_expires_at", "updated_at"])
         until = f"works until the end of {expires:%-d %B %Y}." if expires else "does not expire."
         message = f"{speaker.name}'s link {until}"
     elif action == "send":

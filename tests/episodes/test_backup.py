@@ -419,30 +419,38 @@ def test_restore_reuses_users_with_the_same_username_as_they_are() -> None:
     assert ShowRole.objects.filter(show=restored.show, user=pat, role="producer").exists()
 
 
-def test_restore_reuses_a_speaker_only_with_the_same_name_and_email() -> None:
+def test_restore_never_reuses_or_changes_another_shows_speaker() -> None:
     rich = make_rich_show()
     content = backup.dump_show(rich.show).content
     wipe()
+    elsewhere = make_show(slug="elsewhere")
     dana = make_speaker(name="Dana Li", email="DANA@example.org", bio="Here already.")
-    make_speaker(name="Widget team")  # no email: could be anyone's team
-    make_speaker(name="Omar Haddad", email="omar@elsewhere.example.org")
+    make_appearance(make_episode(show=elsewhere), dana)
 
     restored = backup.restore(BytesIO(content))
 
-    assert restored.reused_speakers == ["Dana Li"]
-    assert Speaker.objects.filter(name="Dana Li").get().bio == "Here already."
-    assert Appearance.objects.filter(speaker=dana).count() == 2
-    assert Speaker.objects.filter(name="Widget team").count() == 2
-    assert Speaker.objects.filter(name="Omar Haddad").count() == 2
-    assert media_files() == []  # Dana's photo stays hers: the archive's is not written
+    dana.refresh_from_db()
+    assert dana.bio == "Here already."
+    assert dana.show == elsewhere
+    assert Appearance.objects.filter(speaker=dana).count() == 1
+    restored_dana = Speaker.objects.get(name="Dana Li", show=restored.show)
+    assert restored_dana.pk != dana.pk
+    assert set(
+        Appearance.objects.filter(episode__show=restored.show).values_list(
+            "speaker__show", flat=True
+        )
+    ) == {restored.show.pk}
 
 
 def test_restore_gives_new_ids_when_the_kept_ones_are_taken() -> None:
     rich = make_rich_show()
     content = backup.dump_show(rich.show).content
     old_dana_id = rich.dana.pk
-    Show.objects.all().delete()
-    Speaker.objects.filter(pk=old_dana_id).update(email="", name="Someone else", link_secret="")
+    other = make_show(slug="other")
+    Speaker.objects.filter(pk=old_dana_id).update(
+        show=other, email="", name="Someone else", link_secret=""
+    )
+    Show.objects.exclude(pk=other.pk).delete()
 
     restored = backup.restore(BytesIO(content))
 
@@ -694,7 +702,7 @@ BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     LiveState: {"id", "episode", "segment", "controller", *backup.LIVE_FIELDS},
     SegmentRun: {"id", "episode", "segment", *backup.SEGMENT_RUN_FIELDS},
     LiveMessage: {"id", "episode", "appearance", *backup.LIVE_MESSAGE_FIELDS},
-    Speaker: {"id", "avatar", "avatar_small", *backup.SPEAKER_FIELDS},
+    Speaker: {"id", "show", "avatar", "avatar_small", *backup.SPEAKER_FIELDS},
     ProfileChange: {"id", "speaker", *backup.PROFILE_CHANGE_FIELDS},
 }
 

@@ -37,10 +37,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Users already here, kept as they are: " + ", ".join(restored.reused_users)
             )
-        if restored.reused_speakers:
-            self.stdout.write(
-                "Speakers already here (same name and email), kept as they are: "
-                + ", ".join(restored.reused_speakers)
-            )
         for note in restored.notes:
             self.stdout.write(f"Note: {note}")
