@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from showrunner.auth import Action, can, visible_shows
 
-from . import onair
+from . import onair, stream_access
 from .live import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
 from .push import current_snapshot
@@ -167,7 +167,8 @@ def live_state(request: HttpRequest, pk: int) -> JsonResponse:
     refused = may_view(request, pk)
     if refused is not None:
         return refused
-    return JsonResponse(onair.at_now(current_snapshot(pk, onair.TEAM), timezone.now()))
+    principal = stream_access.for_api_token(request.api_token_id)  # type: ignore[attr-defined]
+    return JsonResponse(onair.at_now(current_snapshot(pk, onair.TEAM, principal), timezone.now()))
 
 
 @api_view
@@ -191,6 +192,7 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         data,
         user=request.api_user,  # type: ignore[attr-defined]
         source=f"token:{request.api_token_id}",  # type: ignore[attr-defined]
+        principal=stream_access.for_api_token(request.api_token_id),  # type: ignore[attr-defined]
     )
     # The API answers with the state itself at the top level, as GET .../live does.
     payload = json.loads(response.content)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from episodes import onair
+from episodes import onair, stream_access
 from episodes.models import Appearance, Episode, Question, Segment
 from episodes.push import current_snapshot
 from showrunner.timezones import time_zone_names
@@ -196,7 +196,7 @@ def live_state(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     if appearance is None:
         return invalid_link(request)
     audience = onair.guest_audience(appearance.pk)
-    data = current_snapshot(pk, audience)
+    data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
     return JsonResponse({"state": onair.at_now(data, timezone.now())})
 
 

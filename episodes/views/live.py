@@ -17,21 +17,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from showrunner.auth import Action, can, get_episode
 
-from .. import onair
+from .. import onair, stream_access
 from ..live import InvalidAction
 from ..models import Appearance, Episode, Question
 from ..push import current_snapshot
 
 
-def snapshot_response(episode: Episode, status: int = 200, **extra: Any) -> JsonResponse:
-    """The state as of now; after a change, one at least as new as the change."""
+def snapshot_response(
+    episode: Episode, principal: str, status: int = 200, **extra: Any
+) -> JsonResponse:
+    """The state as of now; after a change, one at least as new as the change. ``principal``
+    is who asked (:mod:`episodes.stream_access`): the stream link is theirs."""
     revision = Episode.objects.filter(pk=episode.pk).values_list("revision", flat=True).first()
-    data = current_snapshot(episode.pk, onair.TEAM, revision or 0)
+    data = current_snapshot(episode.pk, onair.TEAM, principal, revision or 0)
     return JsonResponse({**extra, "state": onair.at_now(data, timezone.now())}, status=status)
 
 
-def refused(episode: Episode, exc: Exception) -> JsonResponse:
-    return snapshot_response(episode, status=409, ok=False, error=str(exc))
+def refused(episode: Episode, principal: str, exc: Exception) -> JsonResponse:
+    return snapshot_response(episode, principal, status=409, ok=False, error=str(exc))
 
 
 def body_of(request: HttpRequest) -> dict[str, Any]:
@@ -59,7 +62,7 @@ def optional_int(data: dict[str, Any], name: str) -> int | None:
 
 
 def run_command(
-    episode: Episode, action: str, data: dict[str, Any], *, user: Any, source: str
+    episode: Episode, action: str, data: dict[str, Any], *, user: Any, source: str, principal: str
 ) -> JsonResponse:
     """A clock command or a message, from a browser or the API: the one place both go through."""
     now = timezone.now()
@@ -77,10 +80,10 @@ def run_command(
                 onair.send_message(
                     episode, str(data.get("text", "")), user=user, now=now, flash=flash, to=to
                 )
-            return snapshot_response(episode, ok=True)
+            return snapshot_response(episode, principal, ok=True)
         if action == "take_control":
             onair.take_control(episode, user=user, now=now)
-            return snapshot_response(episode, ok=True)
+            return snapshot_response(episode, principal, ok=True)
         outcome = onair.perform(
             episode,
             action,
@@ -92,12 +95,12 @@ def run_command(
             seconds=optional_int(data, "seconds"),
         )
     except (onair.Stale, onair.NotInControl, InvalidAction) as exc:
-        return refused(episode, exc)
+        return refused(episode, principal, exc)
     if outcome.repeat:
         return snapshot_response(
-            episode, ok=True, repeat=True, note="Repeated within a second: ignored."
+            episode, principal, ok=True, repeat=True, note="Repeated within a second: ignored."
         )
-    return snapshot_response(episode, ok=True)
+    return snapshot_response(episode, principal, ok=True)
 
 
 @login_required
@@ -143,7 +146,7 @@ def live_config(episode: Episode, request: HttpRequest) -> dict[str, Any]:
 def state(request: HttpRequest, pk: int) -> JsonResponse:
     """The snapshot as of now: the first paint, the polling fallback, a fresh stream URL."""
     episode = get_episode(request.user, pk, Action.VIEW)
-    return snapshot_response(episode)
+    return snapshot_response(episode, stream_access.for_user(request.user))
 
 
 @login_required
@@ -155,7 +158,12 @@ def command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
     except InvalidAction as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
     return run_command(
-        episode, action, data, user=request.user, source=f"session:{request.session.session_key}"
+        episode,
+        action,
+        data,
+        user=request.user,
+        source=f"session:{request.session.session_key}",
+        principal=stream_access.for_user(request.user),
     )
 
 
@@ -168,8 +176,8 @@ def rehearsal(request: HttpRequest, pk: int) -> JsonResponse:
             episode, request.POST.get("on") == "true", user=request.user, now=timezone.now()
         )
     except (InvalidAction, onair.NotInControl) as exc:
-        return refused(episode, exc)
-    return snapshot_response(episode, ok=True)
+        return refused(episode, stream_access.for_user(request.user), exc)
+    return snapshot_response(episode, stream_access.for_user(request.user), ok=True)
 
 
 @login_required
@@ -180,5 +188,5 @@ def question_status(request: HttpRequest, pk: int, question_pk: int) -> JsonResp
     try:
         onair.mark_question(question, request.POST.get("status", ""), user=request.user)
     except (InvalidAction, onair.NotInControl) as exc:
-        return refused(episode, exc)
-    return snapshot_response(episode, ok=True)
+        return refused(episode, stream_access.for_user(request.user), exc)
+    return snapshot_response(episode, stream_access.for_user(request.user), ok=True)

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from episodes import onair
+from episodes import onair, stream_access
 from episodes.models import Role
 from episodes.push import read_token
 from speakers import links
@@ -127,6 +127,7 @@ def test_the_guests_stream_is_their_own_audience(client: Client, world: dict[str
     assert read_token(stream_token) == (
         shared.pk,  # type: ignore[attr-defined]
         onair.guest_audience(appearance.pk),
+        stream_access.for_guest(world["a"]),  # type: ignore[arg-type]
     )
 
 

@@ -6,9 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from speakers import links
+from speakers.forms import ProfileForm
 from speakers.models import ProfileChange, Speaker
 from tests.factories import make_speaker
 
@@ -188,3 +190,31 @@ def test_a_new_photo_replaces_the_old_files(
     assert speaker.avatar.name not in first
     assert speaker.avatar.storage.exists(speaker.avatar.name)
     assert not any(speaker.avatar.storage.exists(name) for name in first)
+
+
+@pytest.mark.parametrize("link_change", ["revoke", "regenerate", "expiry"])
+def test_a_profile_save_in_flight_never_undoes_a_link_change(
+    speaker: Speaker, link_change: str
+) -> None:
+    """Found by an attack: the form saved every column, so a save that was under way when the
+    producer revoked the link wrote the old secret back."""
+    links.ensure_link(speaker)
+    bound = ProfileForm(
+        form(speaker, pronouns="they/them"), instance=Speaker.objects.get(pk=speaker.pk)
+    )
+    assert bound.is_valid()
+    if link_change == "revoke":
+        links.revoke(speaker)
+    elif link_change == "regenerate":
+        links.regenerate(speaker)
+    else:
+        links.set_expiry(speaker, timezone.now())
+    after_link_change = Speaker.objects.values("link_secret", "link_expires_at").get(pk=speaker.pk)
+
+    bound.save_with_history(now=timezone.now())
+
+    saved = Speaker.objects.get(pk=speaker.pk)
+    assert saved.pronouns == "they/them"
+    assert {"link_secret": saved.link_secret, "link_expires_at": saved.link_expires_at} == (
+        after_link_change
+    )
