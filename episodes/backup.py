@@ -126,6 +126,7 @@ EPISODE_FIELDS = (
     "version",
     "layout_version",
     "revision",
+    "live_revision",
     "created_at",
     "updated_at",
 )

@@ -131,12 +131,15 @@ class Episode(models.Model):
     is_template = models.BooleanField(
         default=False, help_text="The show's template: what a new episode starts from."
     )
-    # Three counters, each checked in the UPDATE that changes what it guards:
     # version: the episode's own fields; layout_version: which segments, questions and news
-    # there are and their order; revision: anything at all, so open screens know to refresh.
+    # there are and their order (each checked in the UPDATE that changes what it guards).
+    # Two more tell open screens when to refresh, each moved by one function that says so:
+    # revision, the plan, which editors follow (editing.plan_changed); live_revision, what
+    # live screens show, which the push follows (onair.live_changed).
     version = models.PositiveIntegerField(default=1)
     layout_version = models.PositiveIntegerField(default=1)
     revision = models.PositiveIntegerField(default=1)
+    live_revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

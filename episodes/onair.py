@@ -37,6 +37,8 @@ from .models import (
 )
 
 REPEAT_WINDOW = timedelta(seconds=1)
+# Commands that change what an editor shows (which segments are locked, the episode's status).
+PLAN_ACTIONS = frozenset({"start", "next", "previous", "jump", "end", "reset"})
 
 
 class Stale(Exception):
@@ -160,7 +162,8 @@ def perform(
         if not state.is_rehearsal and action in ("start", "jump", "end"):
             status = Episode.Status.DONE if clock.state == State.ENDED else Episode.Status.LIVE
             Episode.objects.filter(pk=episode.pk).update(status=status)
-        touch(episode)
+        # A segment going on (or the show coming off) air locks it in the editor.
+        live_changed(episode, plan=not state.is_rehearsal and action in PLAN_ACTIONS)
         return Outcome(state_of(episode))
 
 
@@ -204,9 +207,15 @@ def record_played(episode: Episode, played: Sequence[live.Played], *, rehearsal:
             )
 
 
-def touch(episode: Episode) -> None:
-    """Every open screen of this episode should refresh."""
-    Episode.objects.filter(pk=episode.pk).update(revision=F("revision") + 1)
+def live_changed(episode: Episode, *, plan: bool = False) -> None:
+    """What live screens show changed: every open screen of this episode is sent it. With
+    ``plan``, what editors show changed too (a segment went on air and is locked now, the
+    episode is live or done): open editors refresh. Pauses, added time, messages and ticked
+    questions change nothing an editor shows."""
+    bumps: dict[str, Any] = {"live_revision": F("live_revision") + 1}
+    if plan:
+        bumps["revision"] = F("revision") + 1
+    Episode.objects.filter(pk=episode.pk).update(**bumps)
     broadcast.announce(episode.pk)
 
 
@@ -219,7 +228,7 @@ def take_control(episode: Episode, *, user: AbstractBaseUser, now: datetime) -> 
         state = state_of(episode)
         if state.controller_id != user.pk:
             bump(state, controller_id=user.pk, controller_since=now)
-            touch(episode)
+            live_changed(episode)
         return state_of(episode)
 
 
@@ -253,7 +262,7 @@ def set_rehearsal(
                 controller_id=user.pk,
                 controller_since=state.controller_since or now,
             )
-            touch(episode)
+            live_changed(episode)
         return state_of(episode)
 
 
@@ -282,7 +291,7 @@ def send_message(
             episode=episode, appearance=to, text=text, flash=flash, created_at=now
         )
         bump(state)
-        touch(episode)
+        live_changed(episode)
     return message
 
 
@@ -296,7 +305,7 @@ def clear_message(
             cleared_at=now
         )
         bump(state)
-        touch(episode)
+        live_changed(episode)
 
 
 def mark_question(question: Question, status: str, *, user: AbstractBaseUser) -> None:
@@ -306,7 +315,7 @@ def mark_question(question: Question, status: str, *, user: AbstractBaseUser) ->
     with transaction.atomic():
         require_control(state_of(episode), user)
         Question.objects.filter(pk=question.pk).update(status=status, version=F("version") + 1)
-        touch(episode)
+        live_changed(episode)
 
 
 def locked_segment_ids(episode: Episode) -> set[int]:
@@ -392,7 +401,7 @@ def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
         "state": state.state,
         "rehearsal": state.is_rehearsal,
         "version": state.version,
-        "revision": episode.revision,
+        "revision": episode.live_revision,
         "scheduled_start": epoch_ms(episode.starts_at),
         "hard_out": epoch_ms(episode.hard_out_at),
         "show_started_at": epoch_ms(state.show_started_at),

@@ -360,7 +360,7 @@ class Hub:
 
 def read_revisions(episode_ids: set[int]) -> dict[int, int]:
     close_old_connections()
-    return dict(Episode.objects.filter(pk__in=episode_ids).values_list("pk", "revision"))
+    return dict(Episode.objects.filter(pk__in=episode_ids).values_list("pk", "live_revision"))
 
 
 def allowed_in_thread(keys: set[stream_access.StreamKey]) -> set[stream_access.StreamKey]:

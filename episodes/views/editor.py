@@ -644,7 +644,7 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
         return invalid("Pick someone or type a new name.", target)
     if not episode.appearances.filter(speaker=speaker).exists():
         Appearance.objects.create(episode=episode, speaker=speaker, role=role)
-        editing.bump_revision(episode.pk)
+        editing.plan_changed(episode.pk, on_air=True)
     return layout_response(request, pk)
 
 
@@ -710,7 +710,7 @@ def remove_guest(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
     episode = load(request, pk)
     appearance = get_object_or_404(Appearance, pk=appearance_pk, episode=episode)
     appearance.delete()  # their questions stay, addressed to the others
-    editing.bump_revision(episode.pk)
+    editing.plan_changed(episode.pk, on_air=True)
     return layout_response(request, pk, message=f"{appearance.speaker.name} is off the episode.")
 
 

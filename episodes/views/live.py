@@ -28,7 +28,7 @@ def snapshot_response(
 ) -> JsonResponse:
     """The state as of now; after a change, one at least as new as the change. ``principal``
     is who asked (:mod:`episodes.stream_access`): the stream link is theirs."""
-    revision = Episode.objects.filter(pk=episode.pk).values_list("revision", flat=True).first()
+    revision = Episode.objects.filter(pk=episode.pk).values_list("live_revision", flat=True).first()
     data = current_snapshot(episode.pk, onair.TEAM, principal, revision or 0)
     return JsonResponse({**extra, "state": onair.at_now(data, timezone.now())}, status=status)
 
