@@ -25,7 +25,7 @@ from . import onair, stream_access
 from .live import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
 from .push import current_snapshot
-from .views.live import run_command
+from .views.live import request_id_of, run_command
 
 TOKEN_PREFIX = "sr_"  # noqa: S105 - marks the value as ours, it is not a secret
 CACHE_SECONDS = 10.0  # a revoked token stops working within this long
@@ -184,6 +184,7 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         )
     try:
         data = json_body(request)
+        request_id = request_id_of(request, data)
     except InvalidAction as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     response = run_command(
@@ -193,6 +194,7 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         user=request.api_user,  # type: ignore[attr-defined]
         source=f"token:{request.api_token_id}",  # type: ignore[attr-defined]
         principal=stream_access.for_api_token(request.api_token_id),  # type: ignore[attr-defined]
+        request_id=request_id,
     )
     # The API answers with the state itself at the top level, as GET .../live does.
     payload = json.loads(response.content)

@@ -508,6 +508,25 @@ class LiveMessage(models.Model):
         return self.text
 
 
+class CommandReceipt(models.Model):
+    """A live command's request id (``Idempotency-Key``), kept for a few minutes so the same
+    request sent twice (a retry, a bounced button that sends one) applies once."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    action = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "key"], name="one_receipt_per_request")
+        ]
+        indexes = [models.Index(fields=["episode", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the HTTP API (Stream Deck, Companion, scripts). Only its hash is
     kept: the token itself is shown once, when it is created."""

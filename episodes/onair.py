@@ -1,12 +1,14 @@
 """The live show in the database: commands, control, messages, and what screens are sent.
 
-Commands go through :func:`perform`. Each carries the version of the clock it was issued
-against, checked in the UPDATE itself, so a double click or two show callers pressing "next"
-together advance once, on SQLite as on PostgreSQL. A command without a version (a hardware
-button cannot know it) applies to the clock as it is, and the same action within a second of
-the last one, from whichever button or page, is taken as a repeat and ignored: two decks pressed
-together advance once. Commands on one episode take turns (:func:`hold`), so each sees the one
-before it, whichever process served it.
+Commands go through :func:`perform`. A command that moves the show (start, next, previous,
+jump, end, pause, resume) carries the version of the clock it was issued against, checked in
+the UPDATE itself, so a double click or two show callers pressing "next" together advance once,
+on SQLite as on PostgreSQL. Time adjustments are relative and always apply, press by press:
+two quick "+1 min" are two minutes. A command without a version (a hardware button cannot know
+it) applies to the clock as it is; a request id (:func:`claim_request`) makes a request sent
+twice apply once, and without one, the same start, next, previous or end within a few hundred
+milliseconds of the last is taken as a bounce and ignored. Commands on one episode take turns
+(:func:`hold`), so each sees the one before it, whichever process served it.
 
 One show caller holds control at a time; the first to act takes it, and taking it over from
 someone else is an explicit command everyone sees.
@@ -28,6 +30,7 @@ from . import broadcast, live
 from .live import Clock, InvalidAction, State
 from .models import (
     Appearance,
+    CommandReceipt,
     Episode,
     LiveMessage,
     LiveState,
@@ -36,7 +39,13 @@ from .models import (
     SegmentRun,
 )
 
-REPEAT_WINDOW = timedelta(seconds=1)
+# A versionless start/next/previous/end this soon after the same one is a bounced button.
+REPEAT_WINDOW = timedelta(milliseconds=400)
+DEBOUNCED = frozenset({"start", "next", "previous", "end"})
+# Relative: applied press by press whatever version the screen had seen.
+RELATIVE = frozenset({"add_time"})
+# How long a request id is remembered.
+RECEIPT_WINDOW = timedelta(minutes=5)
 # Commands that change what an editor shows (which segments are locked, the episode's status).
 PLAN_ACTIONS = frozenset({"start", "next", "previous", "jump", "end", "reset"})
 
@@ -109,17 +118,23 @@ def perform(
     source: str,
     segment: int | None = None,
     seconds: int | None = None,
+    request_id: str = "",
 ) -> Outcome:
     """Apply a clock command. Raises :class:`Stale`, :class:`NotInControl` or
-    :class:`~episodes.live.InvalidAction`; on any of them nothing has changed."""
+    :class:`~episodes.live.InvalidAction`; on any of them nothing has changed. ``request_id``:
+    the caller has claimed it (:func:`claim_request`), so no bounce check is needed."""
     with transaction.atomic():
         hold(episode)
         state = state_of(episode)
         if state.controller_id not in (None, user.pk):
             raise NotInControl(state)
-        if version is None:
+        if action in RELATIVE:
+            version = state.version
+        elif version is None:
             if (
-                state.last_action == action
+                not request_id
+                and action in DEBOUNCED
+                and state.last_action == action
                 and state.last_action_at is not None
                 and now - state.last_action_at < REPEAT_WINDOW
             ):
@@ -165,6 +180,19 @@ def perform(
         # A segment going on (or the show coming off) air locks it in the editor.
         live_changed(episode, plan=not state.is_rehearsal and action in PLAN_ACTIONS)
         return Outcome(state_of(episode))
+
+
+def claim_request(episode: Episode, key: str, action: str, *, now: datetime) -> bool:
+    """Record a command's request id; False if the same id came for this episode within the
+    last few minutes (so the command was applied already). Call inside the command's
+    transaction: a command that fails releases its id, so a retry can apply."""
+    CommandReceipt.objects.filter(episode=episode, created_at__lt=now - RECEIPT_WINDOW).delete()
+    try:
+        with transaction.atomic():
+            CommandReceipt.objects.create(episode=episode, key=key, action=action, created_at=now)
+    except IntegrityError:
+        return False
+    return True
 
 
 def hold(episode: Episode) -> None:

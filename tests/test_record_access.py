@@ -34,6 +34,7 @@ from episodes.models import (
     ApiToken,
     Appearance,
     Change,
+    CommandReceipt,
     Episode,
     LiveMessage,
     LiveState,
@@ -126,6 +127,7 @@ RECORDS: dict[type[models.Model], Record] = {
     LiveState: Record(in_a(LiveState, "episode__show"), lambda w: []),
     SegmentRun: Record(in_a(SegmentRun, "episode__show"), lambda w: ["ALPHA-SEGMENT"]),
     LiveMessage: Record(in_a(LiveMessage, "episode__show"), lambda w: ["ALPHA-MESSAGE"]),
+    CommandReceipt: Record(in_a(CommandReceipt, "episode__show"), lambda w: ["alpha-request"]),
     ApiToken: Record(
         lambda w: ApiToken.objects.filter(user=w.a["producer"]),
         lambda w: [w.a["api_token"], "ALPHA-DECK"],
@@ -201,6 +203,7 @@ def make_side(name: str, marker: str) -> dict[str, Any]:
     now = timezone.now()
     onair.perform(episode, "start", user=users["caller"], now=now, version=None, source="setup")
     make_run(segment, now - timedelta(minutes=30), 60)
+    onair.claim_request(episode, f"{marker.lower()}-request", "next", now=now)
     onair.send_message(episode, f"{marker}-MESSAGE host", user=users["caller"], now=now)
     onair.send_message(
         episode, f"{marker}-MESSAGE guest", user=users["caller"], now=now, to=appearance

@@ -7,9 +7,11 @@ current one when the command was stale, repeated, not allowed now, or not yours 
 """
 
 import json
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -61,46 +63,80 @@ def optional_int(data: dict[str, Any], name: str) -> int | None:
         raise InvalidAction(f"“{name}” must be a whole number, not {value!r}.") from None
 
 
+REQUEST_ID = re.compile(r"[\x21-\x7e]{1,100}")  # printable ASCII, no spaces
+
+
+def request_id_of(request: HttpRequest, data: dict[str, Any]) -> str:
+    """The command's optional request id: the ``Idempotency-Key`` header or ``request_id``."""
+    value = request.headers.get("Idempotency-Key") or data.get("request_id") or ""
+    if not isinstance(value, str) or (value and not REQUEST_ID.fullmatch(value)):
+        raise InvalidAction(
+            "The request id (Idempotency-Key) must be 1 to 100 printable characters, no spaces."
+        )
+    return value
+
+
 def run_command(
-    episode: Episode, action: str, data: dict[str, Any], *, user: Any, source: str, principal: str
+    episode: Episode,
+    action: str,
+    data: dict[str, Any],
+    *,
+    user: Any,
+    source: str,
+    principal: str,
+    request_id: str = "",
 ) -> JsonResponse:
-    """A clock command or a message, from a browser or the API: the one place both go through."""
+    """A clock command or a message, from a browser or the API: the one place both go through.
+    A request id seen before for this episode (within minutes) answers as a repeat."""
     now = timezone.now()
     try:
-        if action == "message":
-            to = None
-            if data.get("to") not in (None, "", "host"):
-                to = Appearance.objects.filter(episode=episode, pk=optional_int(data, "to")).first()
-                if to is None:
-                    raise InvalidAction("“to” must be “host” or one of this episode's guests.")
-            if data.get("clear") in (True, "true", "1", "on"):
-                onair.clear_message(episode, user=user, now=now, to=to)
-            else:
-                flash = data.get("flash") in (True, "true", "1", "on")
-                onair.send_message(
-                    episode, str(data.get("text", "")), user=user, now=now, flash=flash, to=to
+        with transaction.atomic():
+            if request_id and not onair.claim_request(episode, request_id, action, now=now):
+                return snapshot_response(
+                    episode, principal, ok=True, repeat=True, note="Already done: same request id."
                 )
-            return snapshot_response(episode, principal, ok=True)
-        if action == "take_control":
-            onair.take_control(episode, user=user, now=now)
-            return snapshot_response(episode, principal, ok=True)
-        outcome = onair.perform(
-            episode,
-            action,
-            user=user,
-            now=now,
-            version=optional_int(data, "version"),
-            source=source,
-            segment=optional_int(data, "segment"),
-            seconds=optional_int(data, "seconds"),
-        )
+            repeat = apply_command(episode, action, data, user=user, source=source, now=now)
     except (onair.Stale, onair.NotInControl, InvalidAction) as exc:
         return refused(episode, principal, exc)
-    if outcome.repeat:
+    if repeat:
         return snapshot_response(
-            episode, principal, ok=True, repeat=True, note="Repeated within a second: ignored."
+            episode, principal, ok=True, repeat=True, note="Pressed again at once: ignored."
         )
     return snapshot_response(episode, principal, ok=True)
+
+
+def apply_command(
+    episode: Episode, action: str, data: dict[str, Any], *, user: Any, source: str, now: Any
+) -> bool:
+    """Apply one command; True when it was taken as a bounce of the one before."""
+    if action == "message":
+        to = None
+        if data.get("to") not in (None, "", "host"):
+            to = Appearance.objects.filter(episode=episode, pk=optional_int(data, "to")).first()
+            if to is None:
+                raise InvalidAction("“to” must be “host” or one of this episode's guests.")
+        if data.get("clear") in (True, "true", "1", "on"):
+            onair.clear_message(episode, user=user, now=now, to=to)
+        else:
+            flash = data.get("flash") in (True, "true", "1", "on")
+            onair.send_message(
+                episode, str(data.get("text", "")), user=user, now=now, flash=flash, to=to
+            )
+        return False
+    if action == "take_control":
+        onair.take_control(episode, user=user, now=now)
+        return False
+    outcome = onair.perform(
+        episode,
+        action,
+        user=user,
+        now=now,
+        version=optional_int(data, "version"),
+        source=source,
+        segment=optional_int(data, "segment"),
+        seconds=optional_int(data, "seconds"),
+    )
+    return outcome.repeat
 
 
 @login_required
@@ -155,6 +191,7 @@ def command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
     episode = get_episode(request.user, pk, Action.CALL)
     try:
         data = body_of(request)
+        request_id = request_id_of(request, data)
     except InvalidAction as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
     return run_command(
@@ -164,6 +201,7 @@ def command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         user=request.user,
         source=f"session:{request.session.session_key}",
         principal=stream_access.for_user(request.user),
+        request_id=request_id,
     )
 
 
