@@ -126,7 +126,6 @@ EPISODE_FIELDS = (
     "version",
     "layout_version",
     "revision",
-    "live_revision",
     "created_at",
     "updated_at",
 )
@@ -171,7 +170,11 @@ SEGMENT_RUN_FIELDS = (
     "paused_ms",
     "added_ms",
 )
-LIVE_MESSAGE_FIELDS = ("text", "flash", "created_at", "cleared_at")
+LIVE_MESSAGE_FIELDS = (
+    "text", "flash", "created_at", "cleared_at", "lasts", "expires_at", "read_at",
+)  # fmt: skip
+# Fields added to format version 1 later: an archive made before them restores with these.
+LIVE_MESSAGE_ADDED = {"lasts": "segment", "expires_at": None, "read_at": None, "segment": None}
 # Set by Django on save (auto_now, auto_now_add): restored with an UPDATE afterwards.
 AUTO_TIMESTAMPS = {"created_at", "updated_at"}
 Addressee = Question.addressed_to.through
@@ -371,6 +374,9 @@ def _show_data(show: Show) -> tuple[dict[str, Any], set[str], dict[str, int]]:
                     **_fields(message, LIVE_MESSAGE_FIELDS),
                     "appearance": place_or_none(
                         appearance_keys, message.appearance_id, episode, f"“{message}”"
+                    ),
+                    "segment": place_or_none(
+                        segment_keys, message.segment_id, episode, f"“{message}”"
                     ),
                 }
                 for message in messages[episode.pk]
@@ -819,10 +825,13 @@ class _Restoring:
             self.add(run, item_where)
 
         for item, item_where in _items(record, "live_messages", where):
-            fields = _record(item, item_where, (*LIVE_MESSAGE_FIELDS, "appearance"))
+            if isinstance(item, dict):
+                item = {**LIVE_MESSAGE_ADDED, **item}
+            fields = _record(item, item_where, (*LIVE_MESSAGE_FIELDS, "appearance", "segment"))
             message = LiveMessage(
                 episode=episode,
                 appearance=appearance(fields["appearance"], f"{item_where}.appearance"),
+                segment=segment(fields["segment"], f"{item_where}.segment"),
                 **_values(LiveMessage, fields, LIVE_MESSAGE_FIELDS, item_where),
             )
             self.add(message, item_where)

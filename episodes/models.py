@@ -492,6 +492,12 @@ class SegmentRun(models.Model):
 class LiveMessage(models.Model):
     """What the show caller tells the host (``appearance`` empty) or one guest, on air."""
 
+    class Lasts(models.TextChoices):
+        SEGMENT = "segment", "Until this segment ends"
+        HALF_MINUTE = "30s", "30 seconds"
+        MINUTE = "60s", "1 minute"
+        UNTIL_CLEARED = "manual", "Until cleared"
+
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="live_messages")
     appearance = models.ForeignKey(
         Appearance, on_delete=models.CASCADE, null=True, blank=True, related_name="live_messages"
@@ -500,6 +506,25 @@ class LiveMessage(models.Model):
     flash = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     cleared_at = models.DateTimeField(null=True, blank=True)
+    lasts = models.CharField(
+        max_length=10,
+        choices=Lasts.choices,
+        default=Lasts.SEGMENT,
+        help_text="A cue expires: when its segment ends (the default), after a while, or when "
+        "cleared. A new run (rehearsal or show) starts with none.",
+    )
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The segment on air when it was sent.",
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the host (or the guest) tapped “Got it”."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

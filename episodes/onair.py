@@ -25,6 +25,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from . import broadcast, live
 from .live import Clock, InvalidAction, State
@@ -172,6 +173,7 @@ def perform(
         if not changed:
             raise Stale(state_of(episode))
         record_played(episode, played, rehearsal=state.is_rehearsal)
+        expire_cues(episode, state, clock, action, now=now)
         if action == "reset":
             SegmentRun.objects.filter(episode=episode, is_rehearsal=True).delete()
         if not state.is_rehearsal and action in ("start", "jump", "end"):
@@ -180,6 +182,20 @@ def perform(
         # A segment going on (or the show coming off) air locks it in the editor.
         live_changed(episode, plan=not state.is_rehearsal and action in PLAN_ACTIONS)
         return Outcome(state_of(episode))
+
+
+def expire_cues(
+    episode: Episode, before: LiveState, clock: Clock, action: str, *, now: datetime
+) -> None:
+    """A run starts and ends with no message; a cue sent "until this segment ends" goes when
+    the segment it was sent in comes off air."""
+    pending = LiveMessage.objects.filter(episode=episode, cleared_at__isnull=True)
+    if action in ("start", "reset") or clock.state == State.ENDED:
+        pending.update(cleared_at=now)
+    elif clock.segment_id != before.segment_id:
+        pending.filter(lasts=LiveMessage.Lasts.SEGMENT).exclude(segment_id=clock.segment_id).update(
+            cleared_at=now
+        )
 
 
 def claim_request(episode: Episode, key: str, action: str, *, now: datetime) -> bool:
@@ -290,8 +306,14 @@ def set_rehearsal(
                 controller_id=user.pk,
                 controller_since=state.controller_since or now,
             )
+            LiveMessage.objects.filter(episode=episode, cleared_at__isnull=True).update(
+                cleared_at=now
+            )  # a new run starts with no message
             live_changed(episode)
         return state_of(episode)
+
+
+MESSAGE_SECONDS = {LiveMessage.Lasts.HALF_MINUTE: 30, LiveMessage.Lasts.MINUTE: 60}
 
 
 def send_message(
@@ -302,13 +324,21 @@ def send_message(
     now: datetime,
     flash: bool = False,
     to: Appearance | None = None,
+    lasts: str = LiveMessage.Lasts.SEGMENT,
 ) -> LiveMessage:
-    """A message for the host (``to`` empty) or one guest; it replaces the one before."""
+    """A message for the host (``to`` empty) or one guest; it replaces the one before. It
+    lasts until the segment on air now ends (the default), 30 s, a minute, or until cleared."""
     text = " ".join(text.split())
     if not text:
         raise InvalidAction("Write the message first.")
     if len(text) > 280:
         raise InvalidAction("Keep it under 280 characters: it has to be read on air.")
+    if lasts not in LiveMessage.Lasts.values:
+        raise InvalidAction(
+            "“lasts” is one of: "
+            + ", ".join(f"{v} ({label})" for v, label in LiveMessage.Lasts.choices)
+        )
+    seconds = MESSAGE_SECONDS.get(lasts)  # type: ignore[call-overload]
     with transaction.atomic():
         state = state_of(episode)
         require_control(state, user)
@@ -316,7 +346,14 @@ def send_message(
             cleared_at=now
         )
         message = LiveMessage.objects.create(
-            episode=episode, appearance=to, text=text, flash=flash, created_at=now
+            episode=episode,
+            appearance=to,
+            text=text,
+            flash=flash,
+            created_at=now,
+            lasts=lasts,
+            segment_id=state.segment_id if state.state in (State.RUNNING, State.PAUSED) else None,
+            expires_at=now + timedelta(seconds=seconds) if seconds else None,
         )
         bump(state)
         live_changed(episode)
@@ -334,6 +371,25 @@ def clear_message(
         )
         bump(state)
         live_changed(episode)
+
+
+def read_message(
+    episode: Episode, message_id: int, *, now: datetime, to: Appearance | None = None
+) -> bool:
+    """The host (``to`` empty) or a guest tapped "Got it" on the message showing to them; the
+    caller sees it was read. False if that message is no longer showing."""
+    with transaction.atomic():
+        read = (
+            LiveMessage.objects.filter(
+                pk=message_id, episode=episode, appearance=to, cleared_at__isnull=True
+            )
+            .exclude(expires_at__lte=now)
+            .filter(read_at__isnull=True)
+            .update(read_at=now)
+        )
+        if read:
+            live_changed(episode)
+    return bool(read)
 
 
 def mark_question(question: Question, status: str, *, user: AbstractBaseUser) -> None:
@@ -472,17 +528,32 @@ def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
             "added_ms": state.added_ms,
             "questions": questions_for(current["pk"], guest_id),
         }
-    message = (
-        LiveMessage.objects.filter(
-            episode_id=episode_id, appearance_id=guest_id, cleared_at__isnull=True
-        )
+    showing = (
+        LiveMessage.objects.filter(episode_id=episode_id, cleared_at__isnull=True)
+        .exclude(expires_at__lte=timezone.now())
         .order_by("-created_at", "-pk")
-        .values_list("text", "flash", "created_at")
-        .first()
     )
-    if message is not None:
-        data["message"] = {"text": message[0], "flash": message[1], "at": epoch_ms(message[2])}
+    mine = showing.filter(appearance_id=guest_id).first()
+    if mine is not None:
+        data["message"] = message_data(mine)
+    if guest_id is None:  # the caller sees what each guest is shown, and whether they read it
+        data["guest_messages"] = [
+            {**message_data(m), "to": m.appearance_id, "name": m.appearance.speaker.name}
+            for m in showing.filter(appearance__isnull=False).select_related("appearance__speaker")
+        ]
     return data
+
+
+def message_data(message: LiveMessage) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "text": message.text,
+        "flash": message.flash,
+        "at": epoch_ms(message.created_at),
+        "lasts": message.lasts,
+        "expires_at": epoch_ms(message.expires_at),
+        "read_at": epoch_ms(message.read_at),
+    }
 
 
 def questions_for(segment_id: int, guest_id: int | None) -> list[dict[str, Any]]:

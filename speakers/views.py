@@ -179,6 +179,7 @@ def episode(request: HttpRequest, token: str, pk: int) -> HttpResponse:
                 "episode": episode.pk,
                 "appearance": appearance.pk,
                 "state_url": reverse("guest_live_state", args=[token, episode.pk]),
+                "read_url": reverse("guest_live_read", args=[token, episode.pk]),
                 "time_url": "/live/time",
                 "can_call": False,
                 "user": "",
@@ -198,6 +199,28 @@ def live_state(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     audience = onair.guest_audience(appearance.pk)
     data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
     return JsonResponse({"state": onair.at_now(data, timezone.now())})
+
+
+@require_POST
+@guest_view
+def live_read(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The guest tapped "Got it" on the message the show caller sent them."""
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    appearance = own_appearance(speaker, pk)
+    if appearance is None:
+        return invalid_link(request)
+    message = request.POST.get("message", "")
+    read = (
+        message.isdecimal()
+        and len(message) < 19
+        and onair.read_message(appearance.episode, int(message), now=timezone.now(), to=appearance)
+    )
+    audience = onair.guest_audience(appearance.pk)
+    data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
+    body = {"ok": bool(read), "state": onair.at_now(data, timezone.now())}
+    if not read:
+        body["error"] = "That message is no longer showing."
+    return JsonResponse(body, status=200 if read else 409)
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,7 +22,7 @@ from showrunner.auth import Action, can, get_episode
 
 from .. import onair, stream_access
 from ..live import InvalidAction
-from ..models import Appearance, Episode, Question
+from ..models import Appearance, Episode, LiveMessage, Question
 from ..push import current_snapshot
 
 
@@ -118,9 +119,14 @@ def apply_command(
         if data.get("clear") in (True, "true", "1", "on"):
             onair.clear_message(episode, user=user, now=now, to=to)
         else:
-            flash = data.get("flash") in (True, "true", "1", "on")
             onair.send_message(
-                episode, str(data.get("text", "")), user=user, now=now, flash=flash, to=to
+                episode,
+                str(data.get("text", "")),
+                user=user,
+                now=now,
+                flash=data.get("flash") in (True, "true", "1", "on"),
+                to=to,
+                lasts=str(data.get("lasts") or "segment"),
             )
         return False
     if action == "take_control":
@@ -149,6 +155,7 @@ def caller(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "episode": episode,
             "guests": episode.appearances.select_related("speaker").exclude(role="host"),
+            "message_lasts": LiveMessage.Lasts.choices,
             "config": live_config(episode, request),
         },
     )
@@ -172,6 +179,7 @@ def live_config(episode: Episode, request: HttpRequest) -> dict[str, Any]:
         "state_url": f"/episodes/{episode.pk}/live/state/",
         "command_url": f"/episodes/{episode.pk}/live/",
         "time_url": "/live/time",
+        "read_url": reverse("live_message_read", args=[episode.pk]),
         "can_call": can(request.user, episode.show, Action.CALL),
         "user": request.user.get_username(),
     }
@@ -216,6 +224,21 @@ def rehearsal(request: HttpRequest, pk: int) -> JsonResponse:
     except (InvalidAction, onair.NotInControl) as exc:
         return refused(episode, stream_access.for_user(request.user), exc)
     return snapshot_response(episode, stream_access.for_user(request.user), ok=True)
+
+
+@login_required
+@require_POST
+def message_read(request: HttpRequest, pk: int) -> JsonResponse:
+    """The host tapped "Got it" on the message showing on their screen."""
+    episode = get_episode(request.user, pk, Action.VIEW)
+    principal = stream_access.for_user(request.user)
+    try:
+        message_id = optional_int(body_of(request), "message")
+    except InvalidAction as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    if message_id is None or not onair.read_message(episode, message_id, now=timezone.now()):
+        return refused(episode, principal, InvalidAction("That message is no longer showing."))
+    return snapshot_response(episode, principal, ok=True)
 
 
 @login_required

@@ -693,7 +693,8 @@ def test_restore_refuses_a_photo_that_is_not_an_image(tmp_path: Path) -> None:
 BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     Show: {"id", *backup.SHOW_FIELDS},
     ShowRole: {"id", "show", "user", *backup.TEAM_FIELDS},
-    Episode: {"id", "show", *backup.EPISODE_FIELDS},
+    # live_revision only tells open screens to refresh: a restored show starts from 1.
+    Episode: {"id", "show", "live_revision", *backup.EPISODE_FIELDS},
     Appearance: {"id", "episode", "speaker", *backup.APPEARANCE_FIELDS},
     Reminder: {"id", "appearance", *backup.REMINDER_FIELDS},
     Segment: {"id", "episode", "owner", *backup.SEGMENT_FIELDS},
@@ -701,7 +702,7 @@ BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     NewsItem: {"id", "episode", *backup.NEWS_FIELDS},
     LiveState: {"id", "episode", "segment", "controller", *backup.LIVE_FIELDS},
     SegmentRun: {"id", "episode", "segment", *backup.SEGMENT_RUN_FIELDS},
-    LiveMessage: {"id", "episode", "appearance", *backup.LIVE_MESSAGE_FIELDS},
+    LiveMessage: {"id", "episode", "appearance", "segment", *backup.LIVE_MESSAGE_FIELDS},
     Speaker: {"id", "show", "avatar", "avatar_small", *backup.SPEAKER_FIELDS},
     ProfileChange: {"id", "speaker", *backup.PROFILE_CHANGE_FIELDS},
 }
