@@ -8,11 +8,13 @@ coroutine each rather than a thread each, and the clock screens time their round
 """
 
 import gc
+import ipaddress
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "showrunner.settings")
@@ -31,6 +33,12 @@ WSGI_THREADS = int(os.environ.get("SHOWRUNNER_WSGI_THREADS", "8"))
 
 django_app = WSGIMiddleware(django_wsgi, workers=WSGI_THREADS)
 
+LOCAL_ONLY = (
+    "This Showrunner is a local install (no SECRET_KEY is set): it answers this machine only.\n"
+    "To serve other machines, set SECRET_KEY, ALLOWED_HOSTS and SHOWRUNNER_BASE_URL as the "
+    "README's production section says.\n"
+)
+
 
 async def lifespan(receive: Receive, send: Send) -> None:
     while True:
@@ -48,9 +56,34 @@ async def lifespan(receive: Receive, send: Send) -> None:
             return
 
 
+def is_loopback(client: tuple[str, int] | None) -> bool:
+    if client is None:
+        return True  # a Unix socket: only this machine reaches it
+    try:
+        return ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:
+        return False
+
+
+async def refuse(send: Send, status: int, text: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
 async def application(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
+        return
+    if settings.LOCAL and scope["type"] == "http" and not is_loopback(scope.get("client")):
+        # A local install's key is on this machine's disk only, and its site is plain HTTP:
+        # however uvicorn was started, it answers this machine alone.
+        await refuse(send, 403, LOCAL_ONLY)
         return
     path = scope.get("path", "")
     if scope["type"] == "http" and path.startswith("/live/"):
