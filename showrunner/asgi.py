@@ -21,6 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "showrunner.settings")
 django_wsgi = get_wsgi_application()  # sets Django up, which the import below needs
 
 from episodes import push  # noqa: E402
+from showrunner import limits  # noqa: E402
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -36,7 +37,7 @@ django_app = WSGIMiddleware(django_wsgi, workers=WSGI_THREADS)
 LOCAL_ONLY = (
     "This Showrunner is a local install (no SECRET_KEY is set): it answers this machine only.\n"
     "To serve other machines, set SECRET_KEY, ALLOWED_HOSTS and SHOWRUNNER_BASE_URL as the "
-    "README's production section says.\n"
+    "README's production section says."
 )
 
 
@@ -65,17 +66,6 @@ def is_loopback(client: tuple[str, int] | None) -> bool:
         return False
 
 
-async def refuse(send: Send, status: int, text: str) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
-        }
-    )
-    await send({"type": "http.response.body", "body": text.encode()})
-
-
 async def application(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
@@ -83,12 +73,17 @@ async def application(scope: Scope, receive: Receive, send: Send) -> None:
     if settings.LOCAL and scope["type"] == "http" and not is_loopback(scope.get("client")):
         # A local install's key is on this machine's disk only, and its site is plain HTTP:
         # however uvicorn was started, it answers this machine alone.
-        await refuse(send, 403, LOCAL_ONLY)
+        await limits.refuse(send, 403, LOCAL_ONLY)
         return
+    if scope["type"] == "http":
+        refusal = limits.body_refusal(scope)
+        if refusal is not None:
+            await limits.refuse(send, *refusal)
+            return
     path = scope.get("path", "")
     if scope["type"] == "http" and path.startswith("/live/"):
         if path.startswith("/live/stream/"):
-            await push.stream(scope, receive, send)
+            await limits.limited_stream(scope, receive, send)
             return
         if path == "/live/time":
             await push.server_time(scope, receive, send)

@@ -280,5 +280,13 @@ SHOWRUNNER_BASE_URL = os.environ.get("SHOWRUNNER_BASE_URL") or base_url(
     os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
 )
 
+# Bounds the ASGI entry enforces (showrunner/limits.py): request bodies, larger for the upload
+# forms (a 5 MB photo, a 2 MB import file or 500,000 pasted characters), and live streams open
+# at once per link and per client address, in each worker process.
+SHOWRUNNER_MAX_REQUEST_BYTES = int(os.environ.get("SHOWRUNNER_MAX_REQUEST_BYTES", "1000000"))
+SHOWRUNNER_MAX_UPLOAD_BYTES = int(os.environ.get("SHOWRUNNER_MAX_UPLOAD_BYTES", "8000000"))
+SHOWRUNNER_MAX_STREAMS_PER_LINK = int(os.environ.get("SHOWRUNNER_MAX_STREAMS_PER_LINK", "50"))
+SHOWRUNNER_MAX_STREAMS_PER_CLIENT = int(os.environ.get("SHOWRUNNER_MAX_STREAMS_PER_CLIENT", "50"))
+
 # Time zone new shows start in when nothing else says (an importer creating a show, say).
 SHOWRUNNER_DEFAULT_TIME_ZONE = os.environ.get("SHOWRUNNER_DEFAULT_TIME_ZONE", "UTC")
