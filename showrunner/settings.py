@@ -8,6 +8,7 @@ files and uploads served by the app. A deployment sets ``SECRET_KEY``, ``ALLOWED
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -97,6 +98,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    "axes",
+    "django_ratelimit",
     "episodes",
     "speakers",
 ]
@@ -112,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "showrunner.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "showrunner.urls"
@@ -178,6 +182,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "showrunner.throttle.LoginThrottleBackend",  # django-axes: locked out after failures
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -287,6 +295,36 @@ SHOWRUNNER_MAX_REQUEST_BYTES = int(os.environ.get("SHOWRUNNER_MAX_REQUEST_BYTES"
 SHOWRUNNER_MAX_UPLOAD_BYTES = int(os.environ.get("SHOWRUNNER_MAX_UPLOAD_BYTES", "8000000"))
 SHOWRUNNER_MAX_STREAMS_PER_LINK = int(os.environ.get("SHOWRUNNER_MAX_STREAMS_PER_LINK", "50"))
 SHOWRUNNER_MAX_STREAMS_PER_CLIENT = int(os.environ.get("SHOWRUNNER_MAX_STREAMS_PER_CLIENT", "50"))
+
+# A cache shared by every worker process, for the throttles' counters: the database by default
+# (its table made by `migrate`), Redis when REDIS_URL (or CACHE_URL) names one.
+REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL must be a redis:// address, not {REDIS_URL!r}.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "showrunner.cache.DatabaseCache", "LOCATION": "showrunner_cache"}
+    )
+}
+# django-ratelimit lists only the third-party Redis and memcached caches as supported; Django's
+# own Redis cache increments atomically too, and ours is the database cache made atomic
+# (showrunner/cache.py).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Throttles (showrunner/throttle.py): wrong guesses per client address in a window, then 429.
+SHOWRUNNER_THROTTLE_GUEST_LINKS = os.environ.get("SHOWRUNNER_THROTTLE_GUEST_LINKS", "20/h")
+SHOWRUNNER_THROTTLE_CALENDAR_KEYS = os.environ.get("SHOWRUNNER_THROTTLE_CALENDAR_KEYS", "20/h")
+SHOWRUNNER_THROTTLE_API_TOKENS = os.environ.get("SHOWRUNNER_THROTTLE_API_TOKENS", "20/h")
+# Logins (django-axes): a username is locked out from an address after this many failures in a
+# row, for AXES_COOLOFF_TIME; a good login resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("SHOWRUNNER_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SHOWRUNNER_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "showrunner.throttle.login_locked_out"
+AXES_VERBOSE = False
 
 # Time zone new shows start in when nothing else says (an importer creating a show, say).
 SHOWRUNNER_DEFAULT_TIME_ZONE = os.environ.get("SHOWRUNNER_DEFAULT_TIME_ZONE", "UTC")
