@@ -9,6 +9,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from showrunner import throttle
 from showrunner.auth import Action, can, visible_shows
 
 from . import onair, stream_access
@@ -31,8 +33,18 @@ TOKEN_PREFIX = "sr_"  # noqa: S105 - marks the value as ours, it is not a secret
 CACHE_SECONDS = 10.0  # a revoked token stops working within this long
 COMMANDS = (*ACTIONS, "message", "take_control")
 
-_token_cache: dict[str, tuple[float, AbstractBaseUser | None, int | None]] = {}
-_access_cache: dict[tuple[int, int], tuple[float, JsonResponse | None]] = {}
+# Only tokens that exist are kept, the most recently used first, at most CACHE_ENTRIES: a wrong
+# token costs a query each time (and counts against the client's throttle), never memory.
+CACHE_ENTRIES = 1024
+_token_cache: OrderedDict[str, tuple[float, AbstractBaseUser | None, int | None]] = OrderedDict()
+_access_cache: OrderedDict[tuple[int, int], tuple[float, JsonResponse | None]] = OrderedDict()
+
+
+def remember(cache: OrderedDict, key: Any, value: Any) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > CACHE_ENTRIES:
+        cache.popitem(last=False)
 
 
 def new_token(user: AbstractBaseUser, name: str = "") -> str:
@@ -63,11 +75,12 @@ def token_user(request: HttpRequest) -> tuple[AbstractBaseUser | None, int | Non
             .select_related("user")
             .first()
         )
-        user = token.user if token is not None and token.user.is_active else None
-        cached = (now, user, token.pk if token is not None else None)
-        _token_cache[digest] = cached
-        if token is not None:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        if token is None:
+            return None, None
+        user = token.user if token.user.is_active else None
+        cached = (now, user, token.pk)
+        remember(_token_cache, digest, cached)
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     _, user, token_id = cached
     if user is None:
         return None, None
@@ -78,8 +91,11 @@ def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
     @csrf_exempt
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if throttle.blocked(request, "api-token"):
+            return JsonResponse({"error": throttle.TOO_MANY}, status=429)
         user, token_id = token_user(request)
         if user is None:
+            throttle.wrong_guess(request, "api-token")
             response = JsonResponse(
                 {"error": "Send a valid API token: Authorization: Bearer <token>."}, status=401
             )
@@ -113,7 +129,7 @@ def may_view(request: HttpRequest, pk: int) -> JsonResponse | None:
     if cached is None or now - cached[0] > CACHE_SECONDS:
         found = episode_for(request, pk, Action.VIEW)
         cached = (now, found if isinstance(found, JsonResponse) else None)
-        _access_cache[key] = cached
+        remember(_access_cache, key, cached)
     return cached[1]
 
 

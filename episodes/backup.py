@@ -25,7 +25,10 @@ and users without a role on the show (but for whoever holds the live controls).
 A restore is one transaction. Every row is validated as ``full_clean`` would: fields and
 unique constraints before it is inserted (in memory, since every row it could clash with is
 new), check constraints by the database as it is, with Django's own validation naming the
-row the database refuses. Photos go through the upload checks of :mod:`speakers.avatars`. So
+row the database refuses. Photos are cleaned and re-encoded as uploads are
+(:mod:`speakers.avatars`) and saved under new names. Users are created without superuser status,
+and without staff status unless asked for. An archive that would unpack past the bounds below is
+refused from its zip directory, before anything is unpacked. So
 a damaged or hand-edited archive raises :class:`RestoreError` naming the entry and the field,
 and photos already written are deleted again.
 """
@@ -72,7 +75,15 @@ VERSION = 1
 MANIFEST = "manifest.json"
 DATA = "show.json"
 MEDIA = "media/"
-MAX_JSON_BYTES = 256 * 1024 * 1024  # far beyond any show: a bound on what a bad archive unpacks to
+# Bounds checked on the zip's directory before a byte is unpacked, so an archive that would
+# expand past them (a zip bomb: 200 KB unpacking to gigabytes) is refused at once. A 50-episode
+# show's show.json is about 2 MB and compresses about 10:1.
+MAX_JSON_BYTES = 32 * 1024 * 1024
+MAX_ENTRIES = 10_000
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # show.json and every photo, unpacked
+MAX_RATIO = 100  # unpacked bytes per packed byte, for entries over RATIO_FROM bytes
+RATIO_FROM = 1024 * 1024
+READ_CHUNK = 1024 * 1024
 PHOTO_NAME = re.compile(r"avatars/\w[\w.-]*")
 
 # What version 1 carries of each model's own fields. References to other rows are written
@@ -208,6 +219,7 @@ class Restored:
 
     show: Show
     counts: dict[str, int] = field(default_factory=dict)
+    created_users: list[str] = field(default_factory=list)
     reused_users: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -452,18 +464,20 @@ def _json(value: object) -> bytes:
 # Reading
 
 
-def restore(source: str | Path | IO[bytes]) -> Restored:
+def restore(source: str | Path | IO[bytes], *, with_staff: bool = False) -> Restored:
     """Restore the archive at ``source`` (a path or a binary file) as a new show.
 
-    Raises :class:`RestoreError` and leaves the database and the media storage as they were
-    when the archive is not a Showrunner backup of a known version, when any entry or row in it
-    is wrong, or when a show with its slug exists already.
+    Users it creates are never superusers, and staff only ``with_staff``. Raises
+    :class:`RestoreError` and leaves the database and the media storage as they were when the
+    archive is not a Showrunner backup of a known version, would unpack past the bounds above,
+    when any entry or row in it is wrong, or when a show with its slug exists already.
     """
     archive = _open(source)
     with archive:
+        _check_sizes(archive)
         _check_manifest(archive)
         data = _read_json(archive, DATA)
-        restoring = _Restoring(archive, data)
+        restoring = _Restoring(archive, data, with_staff=with_staff)
         try:
             with transaction.atomic():
                 return restoring.run()
@@ -480,6 +494,28 @@ def _open(source: str | Path | IO[bytes]) -> zipfile.ZipFile:
         raise RestoreError("This is not a zip archive, so not a Showrunner backup.") from None
     except OSError as exc:
         raise RestoreError(f"It cannot be read: {exc.strerror or exc}.") from None
+
+
+def _check_sizes(archive: zipfile.ZipFile) -> None:
+    """Refuse, from the zip's directory alone, an archive that would unpack past the bounds."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise RestoreError(
+            f"The archive holds {len(infos)} entries; a backup holds at most {MAX_ENTRIES}."
+        )
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise RestoreError(
+                f"{info.filename} would unpack from {info.compress_size} to {info.file_size} "
+                f"bytes, more than {MAX_RATIO} times: this is not an archive backup_show writes."
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise RestoreError(
+            f"The archive would unpack to {total} bytes; a backup unpacks to at most "
+            f"{MAX_TOTAL_BYTES}."
+        )
 
 
 def _check_manifest(archive: zipfile.ZipFile) -> None:
@@ -506,8 +542,14 @@ def _read(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     if info.file_size > limit:
         raise RestoreError(f"{name} is too large: {info.file_size} bytes, at most {limit}.")
     try:
-        with archive.open(info) as entry:
-            return entry.read(limit)
+        with archive.open(info) as entry:  # never more than the declared size (zipfile's own)
+            chunks, size = [], 0
+            while chunk := entry.read(READ_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise RestoreError(f"{name} is too large: over {limit} bytes.")
+                chunks.append(chunk)
+            return b"".join(chunks)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise RestoreError(f"{name} cannot be unpacked: {exc}.") from None
 
@@ -630,11 +672,13 @@ def _index(value: object, size: int, where: str, what: str) -> int:
 class _Restoring:
     """One restore: the archive's rows saved in order, each one validated first."""
 
-    def __init__(self, archive: zipfile.ZipFile, data: object) -> None:
+    def __init__(self, archive: zipfile.ZipFile, data: object, *, with_staff: bool) -> None:
         self.archive = archive
         self.data = data
+        self.with_staff = with_staff
         self.written: list[str] = []  # photo files saved so far, deleted again on failure
-        self.photos: dict[str, str] = {}  # the archive's photo name -> the name it was saved as
+        # (the archive's photo name, the size it is for) -> the name it was saved as
+        self.photos: dict[tuple[str, str], str] = {}
         self.users: dict[str, AbstractUser] = {}
         self.speakers: list[Speaker] = []
         self.kept_ids: list[type[models.Model]] = []
@@ -686,10 +730,17 @@ class _Restoring:
                 self.users[username] = existing
                 restored.reused_users.append(username)
                 continue
-            user = user_model(**values)
+            if values["is_staff"] and not self.with_staff:
+                values["is_staff"] = False
+                self.notes.append(
+                    f"{username} was staff in the archive and is restored without staff status "
+                    "(restore with --with-staff to keep it)."
+                )
+            user = user_model(**values, is_superuser=False)
             self.save(user, where)
             self.users[username] = user
             self.counts["users"] += 1
+            restored.created_users.append(username + (" (staff)" if user.is_staff else ""))
 
     def restore_team(self, root: dict[str, Any], show: Show) -> None:
         for item, where in _items(root, "team", ""):
@@ -711,8 +762,10 @@ class _Restoring:
             speaker = Speaker(
                 pk=self.free_id(Speaker, record["id"], f"{where}.id"),
                 show=show,
-                avatar=self.photo(record["avatar"], f"{where}.avatar"),
-                avatar_small=self.photo(record["avatar_small"], f"{where}.avatar_small"),
+                avatar=self.photo(record["avatar"], f"{where}.avatar", "avatar"),
+                avatar_small=self.photo(
+                    record["avatar_small"], f"{where}.avatar_small", "avatar_small"
+                ),
                 **values,
             )
             self.save(speaker, where)
@@ -871,28 +924,31 @@ class _Restoring:
             self.kept_ids.append(model)
         return value
 
-    def photo(self, value: object, where: str) -> str:
-        """Save the archive's photo ``value`` into the media storage; the name it got there."""
+    def photo(self, value: object, where: str, size: str) -> str:
+        """The archive's photo ``value``, cleaned and cut as an upload is for ``size``
+        (``avatar`` or ``avatar_small``), saved as a new JPEG; the name it got there.
+
+        Only the pixels are kept: whatever else the file held (EXIF and GPS data, a script in a
+        file named ``.html``) is not, and the name is the app's own, never the archive's."""
         if value == "":
             return ""
         if not isinstance(value, str) or not PHOTO_NAME.fullmatch(value) or len(value) > 100:
             raise _problem(
                 where, f"expected a photo name such as “avatars/a.jpg”, found {_kind(value)}."
             )
-        if value in self.photos:
-            return self.photos[value]
+        if (value, size) in self.photos:
+            return self.photos[value, size]
         entry = MEDIA + value
         if entry not in self.archive.namelist():
             raise _problem(where, f"the archive holds no {entry}.")
         content = _read(self.archive, entry, avatars.MAX_BYTES)
         try:
-            # The same checks as an upload; the cleaned copies are not kept, the archive's are.
-            avatars.process(ContentFile(content, name=value))  # type: ignore[arg-type]
+            cleaned = avatars.process(ContentFile(content, name=value))[size]  # type: ignore[arg-type]
         except avatars.AvatarError as exc:
             raise _problem(where, f"{entry} is refused: {exc}") from None
-        stored = default_storage.save(value, ContentFile(content))
+        stored = default_storage.save(f"avatars/{cleaned.name}", cleaned)
         self.written.append(stored)
-        self.photos[value] = stored
+        self.photos[value, size] = stored
         self.counts["photos"] += 1
         return stored
 

@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import broadcast, onair, ordering
+from . import broadcast, limits, onair, ordering
 from .models import Appearance, Change, Episode, NewsItem, Question, Segment, Show
 
 UNDO_WINDOW = timedelta(minutes=5)
@@ -327,6 +327,7 @@ def add_segment(
     with transaction.atomic():
         claim_layout(episode, expected_layout)
         siblings = Segment.objects.filter(episode=episode)
+        limits.check_segments(siblings.count() + 1)
         if after is None:
             position = ordering.next_position(siblings)
         else:
@@ -346,6 +347,7 @@ def duplicate_segment(segment: Segment, expected_layout: int, actor: Actor) -> S
         claim_layout(episode, expected_layout)
         check_positions_kept(episode, opening_at=segment.position + 1)
         siblings = Segment.objects.filter(episode=episode)
+        limits.check_segments(siblings.count() + 1)
         ordering.open_gap(siblings, segment.position + 1)
         copy = Segment.objects.create(
             episode=episode,
@@ -395,8 +397,10 @@ def copy_questions(
 def add_question(segment: Segment, text: str, expected_layout: int, actor: Actor) -> Question:
     episode = segment.episode
     check_not_played(segment)
+    limits.check_question_text(text)
     with transaction.atomic():
         claim_layout(episode, expected_layout)
+        limits.check_questions(Question.objects.filter(segment=segment).count() + 1)
         question = Question.objects.create(
             segment=segment,
             position=ordering.next_position(Question.objects.filter(segment=segment)),

@@ -1,5 +1,6 @@
 """The guest's own profile form. It validates and cleans; saving records what changed."""
 
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,22 @@ from . import avatars
 from .models import ProfileChange, Speaker
 
 TRACKED = ["name", "pronouns", "pronunciation", "bio", "links", "time_zone"]
+
+# Characters a name must not hold: controls, line and paragraph separators, and the invisible
+# and text-direction marks that make a name read as someone else's, or reorder the text around
+# it (U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates). The joiners U+200C and
+# U+200D stay allowed: Persian and Indic names and emoji need them.
+CONTROL = {"Cc", "Cs", "Co", "Zl", "Zp"}
+INVISIBLE = {
+    "\u00ad", "\u061c", "\u115f", "\u1160", "\u180e", "\u200b", "\u200e", "\u200f",
+    *map(chr, range(0x202A, 0x202F)), "\u2060", *map(chr, range(0x2061, 0x2065)),
+    *map(chr, range(0x2066, 0x206A)), "\u3164", "\ufeff", "\uffa0",
+}  # fmt: skip
+
+
+def comparable(name: str) -> str:
+    """A name as people read it: compatibility forms folded, case and spacing ignored."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class ProfileForm(forms.ModelForm):
@@ -48,6 +65,45 @@ class ProfileForm(forms.ModelForm):
         if not self.is_bound:
             self.initial["links"] = "\n".join(self.instance.links)
         self.processed: dict[str, Any] = {}
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        hidden = [c for c in name if c in INVISIBLE or unicodedata.category(c) in CONTROL]
+        if hidden:
+            code = f"U+{ord(hidden[0]):04X}"
+            raise ValidationError(
+                f"Your name holds an invisible or text-direction character ({code}); "
+                "please type it without."
+            )
+        renamed = comparable(name) != comparable(self.instance.name)
+        if renamed and comparable(name) in self.taken_names():
+            raise ValidationError(
+                "Someone else on your episodes is called that. Please use your own name."
+            )
+        return name
+
+    def taken_names(self) -> set[str]:
+        """The names of everyone else on this guest's episodes: the other speakers and the
+        shows' team, as :func:`comparable` gives them."""
+        from django.contrib.auth import get_user_model
+
+        from episodes.models import Appearance, ShowRole
+
+        speaker = self.instance
+        episodes = Appearance.objects.filter(speaker=speaker).values("episode")
+        others = (
+            Appearance.objects.filter(episode__in=episodes)
+            .exclude(speaker=speaker)
+            .values_list("speaker__name", flat=True)
+        )
+        shows = Appearance.objects.filter(speaker=speaker).values("episode__show")
+        team = get_user_model().objects.filter(
+            pk__in=ShowRole.objects.filter(show__in=shows).values("user")
+        )
+        names = set(others)
+        for user in team:
+            names.update({user.get_full_name(), user.get_username(), user.first_name})
+        return {comparable(name) for name in names if name.strip()}
 
     def clean_links(self) -> list[str]:
         found = []

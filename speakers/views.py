@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from episodes import onair, stream_access
 from episodes.models import Appearance, Episode, Question, Segment
 from episodes.push import current_snapshot
+from showrunner import throttle
 from showrunner.timezones import time_zone_names
 
 from . import calendar, links
@@ -48,8 +49,11 @@ def guest_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @wraps(view)
     def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if throttle.blocked(request, "guest-link"):
+            return throttle.too_many(request)
         speaker = links.speaker_for(token, now=timezone.now())
         if speaker is None:
+            throttle.wrong_guess(request, "guest-link")
             return invalid_link(request)
         request.guest = speaker  # type: ignore[attr-defined]
         request.guest_token = token  # type: ignore[attr-defined]

@@ -134,7 +134,7 @@ EXPECTED: dict[str, Expect] = {
     "api_live_command": Expect(NOT_ALLOWED, API_CALL),
 }
 # Not ours to enumerate: Django's admin (staff only, its own tests) and uploaded files served
-# only while DEBUG is on.
+# by a local install (where no web server is in front).
 SKIPPED_PREFIXES = ("admin/", "^media/")
 
 

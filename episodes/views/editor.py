@@ -29,7 +29,7 @@ from showrunner.auth import Action, get_episode, get_show, shows_for
 from speakers import emails, links
 from speakers.models import ProfileChange, Speaker
 
-from .. import editing, onair, reporting
+from .. import editing, limits, onair, reporting
 from ..editing import Actor, CannotUndo, Conflict
 from ..forms import (
     AppearanceForm,
@@ -397,6 +397,8 @@ def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         form = QuestionForm(data, instance=question)
         if not form.is_valid() and field in form.errors:
             return invalid(" ".join(form.errors[field]), f"{row} .question-error")
+        if field == "text":
+            limits.check_question_text(form.cleaned_data["text"])
         saved = editing.update_fields(
             question,
             {field: form.cleaned_data[field]},
@@ -406,6 +408,8 @@ def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         )
     except Conflict as exc:
         return conflict_response(request, pk, exc)
+    except limits.LimitReached as exc:
+        return invalid(str(exc), f"{row} .question-error")
     return saved_response(request, pk, saved, f"{row} .question-error")
 
 
@@ -469,12 +473,20 @@ def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRe
 # -- layout ----------------------------------------------------------------------------------
 
 
-def layout_change(request: HttpRequest, pk: int, change: Callable[[], object]) -> HttpResponse:
-    """Run a layout change; a stale layout answers 409 with the current editor."""
+def layout_change(
+    request: HttpRequest,
+    pk: int,
+    change: Callable[[], object],
+    limit_target: str = "#segment-limit-error",
+) -> HttpResponse:
+    """Run a layout change; a stale layout answers 409 with the current editor, one past the
+    episode's bounds (episodes/limits.py) 422 with the reason at ``limit_target``."""
     try:
         change()
     except Conflict as exc:
         return conflict_response(request, pk, exc)
+    except limits.LimitReached as exc:
+        return invalid(str(exc), limit_target)
     return layout_response(request, pk)
 
 
@@ -553,12 +565,11 @@ def add_question(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse
     target = f"#segment-{segment.pk} .new-question-error"
     if not text:
         return invalid("Write the question first.", target)
-    if len(text) > 2000:
-        return invalid("That question is over 2,000 characters.", target)
     return layout_change(
         request,
         pk,
         lambda: editing.add_question(segment, text, layout_version(request), actor(request)),
+        limit_target=target,
     )
 
 

@@ -142,9 +142,13 @@ def test_commands_with_parameters_and_messages(
     assert jumped["segment"]["title"] == "Talk"
     assert added["segment"]["added_ms"] == 30_000
     assert message["message"] == {
+        "id": message["message"]["id"],
         "text": "Two minutes",
         "flash": True,
         "at": message["message"]["at"],
+        "lasts": "segment",
+        "expires_at": None,
+        "read_at": None,
     }
 
 

@@ -78,7 +78,8 @@ class Command(BaseCommand):
         if not loaded:
             self.record_runs()
         self.stdout.write("")
-        self.stdout.write("Showrunner is at http://127.0.0.1:8000/  Log in as:")
+        site = settings.SHOWRUNNER_BASE_URL.rstrip("/")
+        self.stdout.write(f"Showrunner is at {site}/  Log in as:")
         for username, description, _roles in USERS:
             self.stdout.write(f"  {username:<9} password {passwords[username]}   ({description})")
         guest = Speaker.objects.filter(show__slug=SHOW_SLUG, name="Amara Okafor").first()
