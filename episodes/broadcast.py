@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from .models import Episode
 
-Listener = Callable[[int, int], None]
+Listener = Callable[[int, int, bool], None]  # episode id, live revision, clock only
 listeners: list[Listener] = []
 
 
@@ -32,25 +32,28 @@ def unlisten(listener: Listener) -> None:
 CHANNEL = "showrunner_live"
 
 
-def announce(episode_id: int) -> None:
-    """Call inside the transaction that moved the episode's live revision."""
+def announce(episode_id: int, *, clock_only: bool = False) -> None:
+    """Call inside the transaction that moved the episode's live revision. ``clock_only``: the
+    change only moved the clock (pause, resume, added time), so screens need only that."""
     revision = (
         Episode.objects.filter(pk=episode_id).values_list("live_revision", flat=True).first() or 0
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # delivered to every listener when this commits
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, f"{episode_id}:{revision}"])
+            payload = f"{episode_id}:{revision}" + (":clock" if clock_only else "")
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
 
     def tell() -> None:
         for listener in list(listeners):
-            listener(episode_id, revision)
+            listener(episode_id, revision, clock_only)
 
     transaction.on_commit(tell)
 
 
-def parse(payload: str) -> tuple[int, int] | None:
-    """A notification's episode id and live revision."""
-    episode, _, revision = payload.partition(":")
+def parse(payload: str) -> tuple[int, int, bool] | None:
+    """A notification's episode id, live revision and whether only the clock moved."""
+    episode, _, rest = payload.partition(":")
+    revision, _, kind = rest.partition(":")
     if not episode.isdecimal() or not revision.isdecimal():
         return None
-    return int(episode), int(revision)
+    return int(episode), int(revision), kind == "clock"

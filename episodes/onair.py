@@ -49,6 +49,8 @@ RELATIVE = frozenset({"add_time"})
 RECEIPT_WINDOW = timedelta(minutes=5)
 # Commands that change what an editor shows (which segments are locked, the episode's status).
 PLAN_ACTIONS = frozenset({"start", "next", "previous", "jump", "end", "reset"})
+# Commands that move only the current segment's clock: screens are sent only that.
+CLOCK_ONLY = frozenset({"pause", "resume", "add_time"})
 
 
 class Stale(Exception):
@@ -180,7 +182,11 @@ def perform(
             status = Episode.Status.DONE if clock.state == State.ENDED else Episode.Status.LIVE
             Episode.objects.filter(pk=episode.pk).update(status=status)
         # A segment going on (or the show coming off) air locks it in the editor.
-        live_changed(episode, plan=not state.is_rehearsal and action in PLAN_ACTIONS)
+        live_changed(
+            episode,
+            plan=not state.is_rehearsal and action in PLAN_ACTIONS,
+            clock_only=action in CLOCK_ONLY,
+        )
         return Outcome(state_of(episode))
 
 
@@ -251,7 +257,7 @@ def record_played(episode: Episode, played: Sequence[live.Played], *, rehearsal:
             )
 
 
-def live_changed(episode: Episode, *, plan: bool = False) -> None:
+def live_changed(episode: Episode, *, plan: bool = False, clock_only: bool = False) -> None:
     """What live screens show changed: every open screen of this episode is sent it. With
     ``plan``, what editors show changed too (a segment went on air and is locked now, the
     episode is live or done): open editors refresh. Pauses, added time, messages and ticked
@@ -260,7 +266,7 @@ def live_changed(episode: Episode, *, plan: bool = False) -> None:
     if plan:
         bumps["revision"] = F("revision") + 1
     Episode.objects.filter(pk=episode.pk).update(**bumps)
-    broadcast.announce(episode.pk)
+    broadcast.announce(episode.pk, clock_only=clock_only)
 
 
 def bump(live_state: LiveState, **fields: Any) -> None:
@@ -554,6 +560,38 @@ def message_data(message: LiveMessage) -> dict[str, Any]:
         "expires_at": epoch_ms(message.expires_at),
         "read_at": epoch_ms(message.read_at),
     }
+
+
+def clock_patch(
+    base: dict[str, Any], revision: int
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """``base`` (a snapshot) with the clock as it is now, and just the change, for screens that
+    have ``base``: a pause, a resume or added time, ~200 bytes instead of the snapshot. None
+    unless the episode is at exactly ``revision`` with the same segment on."""
+    row = (
+        LiveState.objects.filter(episode_id=base["episode"])
+        .values(
+            "state", "segment_id", "paused_at", "paused_ms", "added_ms", "version",
+            "episode__live_revision",
+        )
+        .first()
+    )  # fmt: skip
+    segment = base.get("segment")
+    if (
+        row is None
+        or segment is None
+        or row["episode__live_revision"] != revision
+        or row["segment_id"] != segment["id"]
+    ):
+        return None
+    clock = {
+        "paused_at": epoch_ms(row["paused_at"]),
+        "paused_ms": row["paused_ms"],
+        "added_ms": row["added_ms"],
+    }
+    moved = {"version": row["version"], "revision": revision, "state": row["state"]}
+    data = {**base, **moved, "segment": {**segment, **clock}}
+    return data, {"episode": base["episode"], "base": base["revision"], **moved, "segment": clock}
 
 
 def questions_for(segment_id: int, guest_id: int | None) -> list[dict[str, Any]]:

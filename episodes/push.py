@@ -137,10 +137,14 @@ class Subscriber:
 
 @dataclass
 class Built:
-    """An episode's snapshot for one audience, as data and as the bytes screens are sent."""
+    """An episode's snapshot for one audience, as data and as the bytes screens are sent.
+    ``patch``: when only the clock changed since the snapshot before (``base``), the few bytes
+    that take a screen from that one to this."""
 
     data: dict[str, Any]
     payload: bytes
+    patch: bytes | None = None
+    base: int | None = None
 
     @property
     def revision(self) -> int:
@@ -153,8 +157,11 @@ class Hub:
         self.built: dict[tuple[int, str], Built] = {}
         self.building: dict[tuple[int, str], asyncio.Future[Built]] = {}
         self.offered: dict[tuple[int, str], bytes] = {}
+        self.offered_revision: dict[tuple[int, str], int] = {}
         self.revisions: dict[int, int] = {}
         self.marks: dict[int, int] = {}  # how many changes were marked, per episode
+        self.previous: dict[tuple[int, str], Built] = {}  # the snapshot before the last change
+        self.clock_only: dict[int, set[int]] = {}  # revisions that only moved the clock
         self.dirty: set[int] = set()
         self.wake: asyncio.Event | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -193,22 +200,42 @@ class Hub:
 
     # -- changes -----------------------------------------------------------------------------
 
-    def changed(self, episode_id: int, revision: int) -> None:
+    def changed(self, episode_id: int, revision: int, clock_only: bool = False) -> None:
         """Called from any thread of this process once a change has committed."""
         if self.loop is not None:
-            self.loop.call_soon_threadsafe(self.heard, episode_id, revision)
+            self.loop.call_soon_threadsafe(self.heard, episode_id, revision, clock_only)
 
-    def heard(self, episode_id: int, revision: int) -> None:
+    def heard(self, episode_id: int, revision: int, clock_only: bool = False) -> None:
         """A change at ``revision``, from this process: unless already built, mark it. Noting
         the revision keeps the watcher from announcing the same change again."""
+        self.note_kind(episode_id, revision, clock_only)
         if revision > self.revisions.get(episode_id, 0):
             self.revisions[episode_id] = revision
             self.mark(episode_id)
 
+    def note_kind(self, episode_id: int, revision: int, clock_only: bool) -> None:
+        if clock_only:
+            seen = self.clock_only.setdefault(episode_id, set())
+            seen.add(revision)
+            if len(seen) > 256:  # only the last few matter
+                for old in sorted(seen)[:-64]:
+                    seen.discard(old)
+
+    def patchable(self, key: tuple[int, str], target: int) -> Built | None:
+        """The snapshot a clock patch can start from: every change since it only moved the
+        clock (pause, resume, added time)."""
+        base = self.previous.get(key)
+        if base is None or base.revision >= target:
+            return None
+        seen = self.clock_only.get(key[0], set())
+        if all(revision in seen for revision in range(base.revision + 1, target + 1)):
+            return base
+        return None
+
     def mark(self, episode_id: int) -> None:
         self.marks[episode_id] = self.marks.get(episode_id, 0) + 1
         for key in [k for k in self.built if k[0] == episode_id]:
-            del self.built[key]
+            self.previous[key] = self.built.pop(key)
         if any(key[0] == episode_id for key in self.subscribers):
             self.dirty.add(episode_id)
             assert self.wake is not None
@@ -231,9 +258,18 @@ class Hub:
                         continue
                     if built.payload is self.offered.get(key):
                         continue  # already with every screen (a change heard twice)
+                    offered = self.offered_revision.get(key)
+                    # Screens that had the snapshot before get only what changed; a screen
+                    # that finds it missed something asks for the whole again (live.js).
+                    payload = (
+                        built.patch
+                        if built.patch is not None and built.base == offered
+                        else built.payload
+                    )
                     self.offered[key] = built.payload
+                    self.offered_revision[key] = built.revision
                     for subscriber in list(self.subscribers.get(key, ())):
-                        subscriber.deliver(built.payload)
+                        subscriber.deliver(payload)
 
     async def keep_alive_forever(self) -> None:
         """A comment line now and then, so proxies and browsers keep idle streams open."""
@@ -272,9 +308,10 @@ class Hub:
             return [asyncio.create_task(self.listen_forever(), name="live-listen")]
         return [asyncio.create_task(self.watch_forever(), name="live-watch")]
 
-    def heard_elsewhere(self, episode_id: int, revision: int) -> None:
+    def heard_elsewhere(self, episode_id: int, revision: int, clock_only: bool = False) -> None:
         """A change at ``revision`` from any process: only ever forward (a read that started
         before a change may answer after it, and this process hears its own changes twice)."""
+        self.note_kind(episode_id, revision, clock_only)
         known = self.revisions.get(episode_id)
         if known is None or revision > known:
             if known is not None:
@@ -347,15 +384,25 @@ class Hub:
         pending = asyncio.get_running_loop().create_future()
         self.building[key] = pending
         marks = self.marks.get(key[0], 0)
+        base = self.patchable(key, self.revisions.get(key[0], 0))
         try:
-            data = await asyncio.to_thread(build_snapshot_in_thread, *key)
+            patched = None
+            if base is not None:
+                patched = await asyncio.to_thread(
+                    patch_clock_in_thread, base.data, self.revisions[key[0]]
+                )
+            if patched is not None and base is not None:
+                data, change = patched
+                built = Built(data, sse(data), sse(change, "clock"), base.revision)
+            else:
+                data = await asyncio.to_thread(build_snapshot_in_thread, *key)
+                built = Built(data, sse(data))
         except BaseException as exc:
             pending.set_exception(exc)
             pending.exception()  # retrieved: waiters re-raise it, no "never retrieved" noise
             raise
         finally:
             del self.building[key]
-        built = Built(data, sse(data))
         # A change marked while this was being built may have come after the build's reads: it
         # is handed to those waiting but not kept as the latest, so the refresh builds again.
         current = self.marks.get(key[0], 0) == marks
@@ -404,6 +451,8 @@ class Hub:
             if not group:
                 del self.subscribers[subscriber.key]
                 self.offered.pop(subscriber.key, None)
+                self.offered_revision.pop(subscriber.key, None)
+                self.previous.pop(subscriber.key, None)
 
     @property
     def screens(self) -> int:
@@ -426,6 +475,15 @@ def read_revisions(episode_ids: set[int]) -> dict[int, int]:
 def allowed_in_thread(keys: set[stream_access.StreamKey]) -> set[stream_access.StreamKey]:
     close_old_connections()
     return stream_access.allowed(keys, now=timezone.now())
+
+
+def patch_clock_in_thread(
+    base: dict[str, Any], revision: int
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """``base`` with the clock as it is now, and the change itself; None unless the episode is
+    at exactly ``revision`` (then the whole snapshot is built instead)."""
+    close_old_connections()
+    return onair.clock_patch(base, revision)
 
 
 def build_snapshot(episode_id: int, audience: str) -> dict[str, Any]:
@@ -530,6 +588,7 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
         }
     )
     subscriber = hub.subscribe(key, send, principal)
+    hub.offered_revision.setdefault(key, first.revision)  # what this key's screens all have
     subscriber.deliver(f"retry: {RETRY_MS}\n\n".encode() + first.payload)
     if first.revision < hub.revisions.get(episode_id, 0):
         hub.mark(episode_id)  # it changed while this screen was connecting: send it that too

@@ -170,6 +170,7 @@ class EventStream:
         self.connection.request("GET", f"{parts.path}?{parts.query}")
         self.response = self.connection.getresponse()
         self.status = self.response.status
+        self.state: dict[str, Any] | None = None
 
     def next(self) -> tuple[str, Any]:
         event, data = "message", []
@@ -191,10 +192,20 @@ class EventStream:
                 data.append(value)
 
     def next_state(self, until: Any = None, limit: int = 20) -> dict[str, Any]:
-        """The next state event, or the first one that ``until(state)`` accepts."""
+        """The next state, or the first one that ``until(state)`` accepts: a "state" event, or
+        a "clock" event applied to the state before it, as live.js does."""
         for _ in range(limit):
             event, data = self.next()
-            if event == "state" and (until is None or until(data)):
+            if event == "clock":
+                assert self.state is not None, "a clock change before any state"
+                assert data["base"] == self.state["revision"], "a clock change for another state"
+                moved = {k: data[k] for k in ("version", "revision", "state")}
+                data = {**self.state, **moved,
+                        "segment": {**self.state["segment"], **data["segment"]}}  # fmt: skip
+            elif event != "state":
+                continue
+            self.state = data
+            if until is None or until(data):
                 return data
         raise AssertionError("no matching state arrived")
 

@@ -319,6 +319,19 @@ function connect(url) {
     setConnection("live");
     accept(JSON.parse(event.data));
   });
+  // Only the clock moved (a pause, a resume, added time): a few bytes on top of the state this
+  // screen has. A screen that has something else missed a change, and asks for the whole.
+  source.addEventListener("clock", (event) => {
+    failures = 0;
+    stopPolling();
+    setConnection("live");
+    const change = JSON.parse(event.data);
+    if (!state || !state.segment || state.revision !== change.base) {
+      fetchState().then(accept).catch(() => startPolling());
+      return;
+    }
+    accept({ ...state, version: change.version, revision: change.revision, state: change.state, segment: { ...state.segment, ...change.segment } });
+  });
   source.addEventListener("error", () => {
     failures += 1;
     setConnection(failures > 2 ? "polling" : "reconnecting");

@@ -1,5 +1,6 @@
 """The push stream against real uvicorn processes on the test database."""
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -229,3 +230,22 @@ def test_a_single_process_watches_no_database(episode: Episode) -> None:
         stream.close()
     finally:
         server.stop()
+
+
+def test_pause_resume_and_added_time_travel_as_a_few_bytes(
+    server: Server, episode: Episode, token: str
+) -> None:
+    stream = EventStream(server.url + team_stream_url(episode))
+    stream.next_state()
+    command(server, episode, token, "start")
+    stream.next_state(lambda s: s["state"] == "running")
+
+    sizes = {}
+    for action, body in [("pause", {}), ("resume", {}), ("add_time", {"seconds": 60})]:
+        command(server, episode, token, action, **body)
+        event, data = stream.next()
+        sizes[action] = (event, len(json.dumps(data, separators=(",", ":"))))
+
+    assert {action: event for action, (event, _) in sizes.items()} == dict.fromkeys(sizes, "clock")
+    assert max(size for _, size in sizes.values()) < 300, sizes
+    stream.close()
