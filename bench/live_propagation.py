@@ -1,11 +1,13 @@
-"""How fast a live command reaches every open screen, and how fast screens connect.
+"""How fast a live command reaches every open screen, what it costs, and how fast screens connect.
 
-Serves the app with uvicorn (one process, as bin/run does), opens N event streams (default
-1,000) from a lean asyncio client in its own process, sends 20 commands through the HTTP API,
-and measures, for every screen, the time from sending the command to receiving the new state.
-Then times how long 1,000 and 5,000 screens take to connect.
+Serves the app with uvicorn (one process, as bin/run does, or ``--workers N``), and for each
+level of screens (``--levels``, default 1,100,1000,2000,5000) opens that many event streams from
+a lean asyncio client in its own process, measures the server's CPU while they sit idle, sends
+20 commands through the HTTP API, and measures, for every screen, the time from sending the
+command to receiving the new state, the bytes each screen was sent per kind of command, and
+the server's CPU per command. Then times how long 1,000 and 5,000 screens take to connect.
 
-    .venv/bin/python bench/live_propagation.py [--screens 1000] [--database sqlite|postgres]
+    .venv/bin/python bench/live_propagation.py [--levels 1,1000] [--database sqlite|postgres]
 
 The open-files limit is raised to its hard limit in both processes.
 """
@@ -83,9 +85,11 @@ class Screen(asyncio.Protocol):
         request: bytes,
         received: dict[int, list[float]],
         connected: asyncio.Queue[float | Exception],
+        sizes: dict[int, int] | None = None,
     ) -> None:
         self.request = request
         self.received = received
+        self.sizes = sizes if sizes is not None else {}
         self.connected = connected
         self.buffer = b""
         self.head_done = False
@@ -126,6 +130,7 @@ class Screen(asyncio.Protocol):
         if version not in self.seen:  # the first arrival of each state on this screen
             self.seen.add(version)
             self.received.setdefault(version, []).append(now)
+            self.sizes.setdefault(version, len(event) + 2)  # the bytes of the event, as sent
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.first:
@@ -141,6 +146,7 @@ async def client_main(url: str, screens: int) -> None:
         "Accept: text/event-stream\r\n\r\n"
     ).encode()
     received: dict[int, list[float]] = {}
+    sizes: dict[int, int] = {}
     connected: asyncio.Queue[float | Exception] = asyncio.Queue()
     started = time.time()
     transports = []
@@ -148,7 +154,7 @@ async def client_main(url: str, screens: int) -> None:
     for _ in range(screens):
         try:
             transport, _ = await loop.create_connection(
-                lambda: Screen(request, received, connected), parts.hostname, parts.port
+                lambda: Screen(request, received, connected, sizes), parts.hostname, parts.port
             )
             transports.append(transport)
         except OSError as exc:
@@ -165,7 +171,10 @@ async def client_main(url: str, screens: int) -> None:
     )
     await loop.run_in_executor(None, sys.stdin.readline)  # until told
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({"received": received, "cpu": usage.ru_utime + usage.ru_stime}), flush=True)
+    print(
+        json.dumps({"received": received, "sizes": sizes, "cpu": usage.ru_utime + usage.ru_stime}),
+        flush=True,
+    )
     for transport in transports:
         transport.close()
 
@@ -219,98 +228,111 @@ def warm_up(base: str, episode: str, token: str) -> None:
         connection.close()
 
 
-def measure(options: argparse.Namespace, env: dict[str, str]) -> dict[str, float]:
+def run_level(
+    options: argparse.Namespace, base: str, stream: str, episode: str, token: str,
+    server_pid: int, screens: int,
+) -> dict[str, object]:  # fmt: skip
+    """One level: ``screens`` open, idle CPU, then the commands, their latency and bytes."""
+    client = start_client(base + stream, screens)
+    ready = read_json(client)
+    # As a show caller's screen does before the first command: read the state once, so
+    # the measured commands do not include the server's first-request warm-up.
+    warm_up(base, episode, token)
+    idle_cpu, idle_wall = cpu_seconds(server_pid), time.time()
+    time.sleep(options.idle)
+    idle = (cpu_seconds(server_pid) - idle_cpu) / (time.time() - idle_wall) * 100
+    server_cpu = cpu_seconds(server_pid)
+    sent: dict[int, tuple[float, str]] = {}
+    for action in ACTIONS:
+        at, version = command(base, episode, token, action)
+        sent[version] = (at, action)
+        time.sleep(options.gap)
+    time.sleep(1)
+    server_cpu = cpu_seconds(server_pid) - server_cpu  # the commands and their fan-out
+    assert client.stdin is not None
+    client.stdin.write("done\n")
+    client.stdin.flush()
+    report = read_json(client)
+    client.wait(30)
+    latencies, missing = [], 0
+    sizes: dict[str, list[int]] = {}
+    for version, (at, action) in sent.items():
+        arrivals = report["received"].get(str(version), [])
+        missing += screens - ready["errors"] - len(arrivals)
+        these = sorted((arrival - at) * 1000 for arrival in arrivals)
+        latencies.extend(these)
+        if str(version) in report["sizes"]:
+            sizes.setdefault(action, []).append(report["sizes"][str(version)])
+        if options.verbose and these:
+            print(
+                f"  {screens:5} {action:9} first {these[0]:6.1f}  "
+                f"p50 {these[len(these) // 2]:6.1f}  last {these[-1]:6.1f} ms"
+            )
+    return {
+        "screens": screens,
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "p95": percentile(latencies, 0.95) if latencies else float("nan"),
+        "max": max(latencies) if latencies else float("nan"),
+        "errors": ready["errors"] + missing,
+        "idle_cpu": idle,
+        "cpu_ms_per_action": server_cpu / len(ACTIONS) * 1000,
+        "bytes": {action: statistics.median(values) for action, values in sizes.items()},
+        "connect": ready["connect_seconds"],
+    }
+
+
+def reset_show(env: dict[str, str]) -> None:
+    """Back to ready before each level, so each runs the same commands."""
+    run_python(env, RESET)
+
+
+RESET = """
+from episodes.models import LiveState, SegmentRun
+LiveState.objects.all().delete()
+SegmentRun.objects.all().delete()
+"""
+
+
+def measure(options: argparse.Namespace, env: dict[str, str]) -> dict[str, object]:
     manage(env, "migrate", "--noinput", "-v", "0")
     episode, token, stream = run_python(env, SETUP).split()
     args = ["--workers", str(options.workers)] if options.workers > 1 else []
+    levels = []
     with served(env, args, server_pid=True) as (base, server_pid):
-        client = start_client(base + stream, options.screens)
-        ready = read_json(client)
-        # As a show caller's screen does before the first command: read the state once, so
-        # the measured commands do not include the server's first-request warm-up.
-        warm_up(base, episode, token)
-        server_cpu, wall = cpu_seconds(server_pid), time.time()
-        spy = None
-        if os.environ.get("BENCH_PROFILE"):
-            spy = subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "py-spy"),
-                    "record",
-                    "-p",
-                    str(server_pid),
-                    "-o",
-                    os.environ["BENCH_PROFILE"],
-                    "-f",
-                    "raw",
-                    "-r",
-                    "500",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(1)
-        sent: dict[int, float] = {}
-        for action in ACTIONS:
-            at, version = command(base, episode, token, action)
-            sent[version] = at
-            time.sleep(options.gap)
-        time.sleep(1)
-        if spy:
-            spy.send_signal(2)
-            spy.wait(30)
-        server_cpu = cpu_seconds(server_pid) - server_cpu
-        wall = time.time() - wall
-        assert client.stdin is not None
-        client.stdin.write("done\n")
-        client.stdin.flush()
-        report = read_json(client)
-        client.wait(30)
-
-        latencies, missing = [], 0
-        for (version, at), action in zip(sent.items(), ACTIONS, strict=False):
-            arrivals = report["received"].get(str(version), [])
-            missing += options.screens - ready["errors"] - len(arrivals)
-            these = sorted((arrival - at) * 1000 for arrival in arrivals)
-            latencies.extend(these)
-            if options.verbose and these:
-                print(
-                    f"  {action:9} first {these[0]:6.1f}  p50 {these[len(these) // 2]:6.1f}  last {these[-1]:6.1f} ms"
-                )
-
+        for screens in options.levels:
+            reset_show(env)
+            levels.append(run_level(options, base, stream, episode, token, server_pid, screens))
         connect = {}
-        for screens in (1000, 5000):
-            probe = start_client(base + stream, screens)
-            connected = read_json(probe)
-            assert probe.stdin is not None
-            probe.stdin.write("done\n")
-            probe.stdin.flush()
-            read_json(probe)
-            probe.wait(60)
-            connect[screens] = (connected["connect_seconds"], connected["errors"])
-
-    return {
-        "p50": statistics.median(latencies),
-        "p95": percentile(latencies, 0.95),
-        "max": max(latencies),
-        "deliveries": len(latencies),
-        "errors": ready["errors"] + missing + connect[1000][1] + connect[5000][1],
-        "server_cpu": server_cpu / wall * 100,
-        "client_cpu": report["cpu"],
-        "connect_first": ready["connect_seconds"],
-        "connect_1000": connect[1000][0],
-        "connect_5000": connect[5000][0],
-    }
+        if not options.no_connect:
+            for screens in (1000, 5000):
+                probe = start_client(base + stream, screens)
+                connected = read_json(probe)
+                assert probe.stdin is not None
+                probe.stdin.write("done\n")
+                probe.stdin.flush()
+                read_json(probe)
+                probe.wait(60)
+                connect[screens] = (connected["connect_seconds"], connected["errors"])
+    return {"levels": levels, "connect": connect}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--screens", type=int, default=1000)
+    parser.add_argument(
+        "--levels",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 100, 1000, 2000, 5000],
+        help="numbers of open screens, comma-separated",
+    )
+    parser.add_argument("--screens", type=int, help=argparse.SUPPRESS)  # the client's
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
     )
     parser.add_argument("--gap", type=float, default=0.3, help="seconds between commands")
+    parser.add_argument("--idle", type=float, default=5.0, help="seconds of idle CPU measured")
+    parser.add_argument("--no-connect", action="store_true", help="skip the connect-time probe")
     parser.add_argument("--client", help=argparse.SUPPRESS)
     parser.add_argument("--verbose", action="store_true", help="figures per command")
     parser.add_argument(
@@ -329,23 +351,35 @@ def main() -> None:
         "one uvicorn process" if options.workers == 1 else f"{options.workers} uvicorn workers"
     )
     print(f"database: {options.database}; {processes}; open-files limit {limit}")
-    print(f"{options.screens} screens connected in {figures['connect_first']:.2f} s")
-    print(
-        f"{len(ACTIONS)} commands, {figures['deliveries']} deliveries: "
-        f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, max {figures['max']:.1f} ms"
+    print(f"{len(ACTIONS)} commands per level (start, then add_time/pause/resume/next)")
+    print("screens  p50 ms  p95 ms  max ms  errors  idle CPU %  CPU ms/command  bytes/screen: "
+          "pause resume add_time next")  # fmt: skip
+    worst_errors = 0
+    for level in figures["levels"]:
+        sizes = level["bytes"]
+        worst_errors += level["errors"]
+        print(
+            f"{level['screens']:7}  {level['p50']:6.1f}  {level['p95']:6.1f}  {level['max']:6.1f}"
+            f"  {level['errors']:6}  {level['idle_cpu']:10.2f}  {level['cpu_ms_per_action']:14.1f}"
+            f"  {sizes.get('pause', 0):5.0f} {sizes.get('resume', 0):6.0f}"
+            f" {sizes.get('add_time', 0):8.0f} {sizes.get('next', 0):4.0f}"
+        )
+    connect = figures["connect"]
+    if connect:
+        print(
+            f"connect: 1,000 screens in {connect[1000][0]:.2f} s; 5,000 in {connect[5000][0]:.2f} s"
+        )
+        worst_errors += connect[1000][1] + connect[5000][1]
+    by_level = " ".join(
+        f"p50_{level['screens']}={level['p50']:.1f} p95_{level['screens']}={level['p95']:.1f}"
+        for level in figures["levels"]
     )
-    print(f"errors: {figures['errors']}")
+    last = figures["levels"][-1]
     print(
-        f"CPU: server {figures['server_cpu']:.0f}% of one core during the commands; client {figures['client_cpu']:.1f} s"
-    )
-    print(
-        f"connect: 1,000 screens in {figures['connect_1000']:.2f} s; 5,000 in {figures['connect_5000']:.2f} s"
-    )
-    print(
-        f"RESULT database={options.database} workers={options.workers} screens={options.screens} "
-        f"p95_ms={figures['p95']:.1f} "
-        f"max_ms={figures['max']:.1f} errors={figures['errors']} "
-        f"connect_1000_s={figures['connect_1000']:.2f} connect_5000_s={figures['connect_5000']:.2f}"
+        f"RESULT database={options.database} workers={options.workers} {by_level} "
+        f"idle_cpu_pct_{last['screens']}={last['idle_cpu']:.2f} "
+        f"pause_bytes={last['bytes'].get('pause', 0):.0f} "
+        f"add_time_bytes={last['bytes'].get('add_time', 0):.0f} errors={worst_errors}"
     )
 
 
