@@ -24,6 +24,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
+from showrunner import bounds
+
 from . import broadcast, live
 from .live import Clock, InvalidAction, State
 from .models import (
@@ -270,6 +272,9 @@ def send_message(
     text = " ".join(text.split())
     if not text:
         raise InvalidAction("Write the message first.")
+    problem = bounds.text_problem(text)
+    if problem is not None:
+        raise InvalidAction(f"The message {problem}")
     if len(text) > 280:
         raise InvalidAction("Keep it under 280 characters: it has to be read on air.")
     with transaction.atomic():

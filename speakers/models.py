@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
+from showrunner import bounds
 from showrunner.timezones import validate_time_zone
 
 
@@ -17,6 +18,11 @@ def validate_links(value: object) -> None:
         if not isinstance(link, str):
             raise ValidationError(
                 "Link %(index)s is not a web address.", params={"index": index}, code="invalid_link"
+            )
+        problem = bounds.text_problem(link)
+        if problem is not None:
+            raise ValidationError(
+                "Link %(index)s %(problem)s", params={"index": index, "problem": problem}
             )
         try:
             check_url(link)
@@ -31,16 +37,19 @@ def validate_links(value: object) -> None:
 class Speaker(models.Model):
     """A person (or a group such as "the widget team") reused across episodes and shows."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=bounds.TEXT)
     is_group = models.BooleanField(
         default=False, help_text="A team or group addressed as one, such as “widget team”."
     )
-    email = models.EmailField(blank=True)
-    pronouns = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True, validators=bounds.TEXT)
+    pronouns = models.CharField(max_length=50, blank=True, validators=bounds.TEXT)
     pronunciation = models.CharField(
-        max_length=200, blank=True, help_text="How to say the name, e.g. “DAH-nah LEE”."
+        max_length=200,
+        blank=True,
+        help_text="How to say the name, e.g. “DAH-nah LEE”.",
+        validators=bounds.TEXT,
     )
-    bio = models.TextField(blank=True, help_text="Markdown.")
+    bio = models.TextField(blank=True, help_text="Markdown.", validators=bounds.TEXT)
     avatar = models.ImageField(
         upload_to="avatars/", blank=True, help_text="Square, 512 px, without metadata."
     )
@@ -51,7 +60,10 @@ class Speaker(models.Model):
     # A new secret revokes every earlier link; an empty one means no link works.
     link_secret = models.CharField(max_length=64, blank=True, editable=False)
     link_expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="The private link stops working after this."
+        null=True,
+        blank=True,
+        help_text="The private link stops working after this.",
+        validators=bounds.DATE,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -84,7 +96,7 @@ class ProfileChange(models.Model):
     """What a guest changed on their own profile, for the producer to see."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="profile_changes")
-    changed_at = models.DateTimeField()
+    changed_at = models.DateTimeField(validators=bounds.DATE)
     fields = models.JSONField(help_text="Each changed field: [before, after].")
 
     class Meta:

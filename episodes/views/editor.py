@@ -12,8 +12,10 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +27,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
+from showrunner import bounds
 from showrunner.auth import Action, get_episode, get_show
 from speakers import emails, links
 from speakers.models import ProfileChange, Speaker
@@ -623,9 +626,12 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
         speaker = Speaker.objects.create(name=name, is_group=name.lower().endswith(" team"))
     else:
         return invalid("Pick someone or type a new name.", target)
-    if not episode.appearances.filter(speaker=speaker).exists():
-        Appearance.objects.create(episode=episode, speaker=speaker, role=role)
-        editing.bump_revision(episode.pk)
+    try:
+        with transaction.atomic():  # one person added twice at once: the second is refused
+            Appearance.objects.create(episode=episode, speaker=speaker, role=role)
+    except IntegrityError:
+        return layout_response(request, pk, message=f"{speaker.name} is on the episode already.")
+    editing.bump_revision(episode.pk)
     return layout_response(request, pk)
 
 
@@ -655,6 +661,8 @@ def guest_link(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespons
                 f"“{day}” is not a date: give it as YYYY-MM-DD.",
                 f"#appearance-{appearance.pk} .guest-error",
             )
+        if expires is not None and (problem := bounds.year_problem(expires)):
+            return invalid(f"Expiry: {problem}", f"#appearance-{appearance.pk} .guest-error")
         speaker.link_expires_at = (
             datetime.combine(expires, time.max, tzinfo=episode.show.zone) if expires else None
         )
@@ -692,7 +700,11 @@ def remove_guest(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
 @require_POST
 def new_episode(request: HttpRequest, slug: str) -> HttpResponse:
     show = get_show(request.user, slug, Action.EDIT)
-    episode = editing.new_episode(editing.template_of(show), actor(request))
+    try:
+        episode = editing.new_episode(editing.template_of(show), actor(request))
+    except editing.Refused as exc:
+        messages.error(request, f"No new episode: {exc}")
+        return redirect("show_detail", show.slug)
     return redirect("episode_editor", episode.pk)
 
 
@@ -700,7 +712,11 @@ def new_episode(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def duplicate_episode(request: HttpRequest, pk: int) -> HttpResponse:
     episode = load(request, pk)
-    copy = editing.new_episode(episode, actor(request))
+    try:
+        copy = editing.new_episode(episode, actor(request))
+    except editing.Refused as exc:
+        messages.error(request, f"Not duplicated: {exc}")
+        return redirect("episode_editor", episode.pk)
     return redirect("episode_editor", copy.pk)
 
 
