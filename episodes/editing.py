@@ -571,13 +571,17 @@ def template_of(show: Show) -> Episode:
     """The show's template episode, created (empty) the first time it is asked for."""
     template = Episode.objects.filter(show=show, is_template=True).first()
     if template is None:
-        template = Episode.objects.create(
-            show=show,
-            is_template=True,
-            title="Template",
-            target_seconds=show.default_target_seconds,
-            status=Episode.Status.DRAFT,
-        )
+        try:
+            with transaction.atomic():
+                template = Episode.objects.create(
+                    show=show,
+                    is_template=True,
+                    title="Template",
+                    target_seconds=show.default_target_seconds,
+                    status=Episode.Status.DRAFT,
+                )
+        except IntegrityError:  # made by a concurrent request: one template per show
+            template = Episode.objects.get(show=show, is_template=True)
     return template
 
 

@@ -7,6 +7,7 @@ numbers, min ≤ max). Positions are kept gap-free by :mod:`episodes.ordering`.
 import secrets
 import zoneinfo
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -195,6 +196,18 @@ class Episode(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "air_date"}
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "Episode":
+        """A date or time outside the years kept (saved before there were bounds, see
+        showrunner/bounds.py) reads as not known: no page, feed or backup has to show a time
+        past the last date there is, in every zone, and a backup of it restores."""
+        episode = super().from_db(db, field_names, values)
+        for name in ("air_date", "starts_at", "hard_out_at"):
+            moment = episode.__dict__.get(name)
+            if moment is not None and bounds.year_problem(moment):
+                episode.__dict__[name] = None
+        return episode
 
     @property
     def label(self) -> str:

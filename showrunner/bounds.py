@@ -15,7 +15,7 @@ wrong; the caller says where (``Air date: the year must be between 1900 and 2199
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +26,8 @@ from django.utils.deconstruct import deconstructible
 # year 9999, where converting to another time zone or adding a few hours overflows.
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2199
+# The first moment after the years kept, for queries that leave out rows saved before the bounds.
+AFTER_THE_YEARS = datetime(LATEST_YEAR + 1, 1, 1, tzinfo=UTC)
 
 # An episode's number: so that the next one (+1) still fits any integer column.
 LARGEST_EPISODE_NUMBER = 999_999
