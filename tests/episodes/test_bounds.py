@@ -6,14 +6,12 @@ tests/showrunner/test_bounds.py.
 """
 
 import json
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -23,6 +21,7 @@ from episodes.importing import save_document
 from episodes.models import Appearance, Episode, LiveMessage, LiveState, Role, Show
 from speakers import links
 from speakers.models import Speaker
+from tests import fuzzing
 from tests.factories import (
     make_appearance,
     make_episode,
@@ -507,30 +506,6 @@ def test_new_episode_refuses_when_every_try_meets_a_taken_number(
     assert Episode.objects.filter(is_template=False).count() == 1
 
 
-def at_once(count: int, task: Callable[[int], int]) -> list[int]:
-    """``task`` run in ``count`` threads released together; each uses its own connection."""
-    barrier = threading.Barrier(count)
-    results: list[int] = [0] * count
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = task(index)
-        except BaseException as exc:  # reported below, in the test's thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_six_parallel_adds_of_one_guest_add_them_once() -> None:
     episode = make_episode()
@@ -543,7 +518,7 @@ def test_six_parallel_adds_of_one_guest_add_them_once() -> None:
         client.force_login(users[index])
         return client.post(add, {"speaker": dana.pk}, **HX).status_code
 
-    statuses = at_once(6, add_dana)
+    statuses = fuzzing.at_once(6, add_dana)
 
     assert statuses == [200] * 6
     assert Appearance.objects.filter(episode=episode, speaker=dana).count() == 1
@@ -560,7 +535,7 @@ def test_six_parallel_new_episodes_get_six_numbers() -> None:
         client.force_login(users[index])
         return client.post(reverse("new_episode", args=[show.slug])).status_code
 
-    statuses = at_once(6, new)
+    statuses = fuzzing.at_once(6, new)
 
     assert statuses == [302] * 6
     numbers = sorted(Episode.objects.filter(show=show, is_template=False).values_list("number"))
