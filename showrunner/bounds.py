@@ -49,8 +49,8 @@ JSON_DIGITS = 30  # digits of one number in JSON: anything longer is no number w
 COMMAND_BYTES = 10_000  # a live command; a message is at most 280 characters
 
 # Text: no NUL (PostgreSQL refuses it), no unpaired surrogate (not encodable as UTF-8), no
-# other C0 or C1 control character but tab and new line (and carriage return, which the ways in
-# turn into new lines). A single character class: linear in the text's length.
+# other C0 or C1 control character but tab and new line (and carriage return, which the
+# editor's forms turn into a new line). A single character class: linear in the text's length.
 FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
