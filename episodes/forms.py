@@ -212,6 +212,9 @@ class PasteNewsForm(forms.Form):
             line = line.strip().lstrip("-*• ").strip()
             if not line:
                 continue
+            if problem := bounds.text_problem(line):
+                errors.append(f"Line {number} {problem}")
+                continue
             found = news_items(line, None)
             if not found:
                 errors.append(f"Line {number} (“{line[:60]}”) has no link.")

@@ -558,6 +558,8 @@ def add_question(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse
         return invalid("Write the question first.", target)
     if len(text) > 2000:
         return invalid("That question is over 2,000 characters.", target)
+    if problem := bounds.text_problem(text):
+        return invalid(f"The question {problem}", target)
     return layout_change(
         request,
         pk,
@@ -623,6 +625,8 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
     elif name:
         if len(name) > 200:
             return invalid("That name is over 200 characters.", target)
+        if problem := bounds.text_problem(name):
+            return invalid(f"The name {problem}", target)
         speaker = Speaker.objects.create(name=name, is_group=name.lower().endswith(" team"))
     else:
         return invalid("Pick someone or type a new name.", target)

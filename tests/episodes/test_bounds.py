@@ -551,3 +551,47 @@ def test_six_new_episodes_in_a_row_number_on(monkeypatch: pytest.MonkeyPatch) ->
     numbers = [editing.new_episode(editing.template_of(show), actor).number for _ in range(6)]
 
     assert numbers == [2, 3, 4, 5, 6, 7]
+
+
+# -- text through the editor's other ways in -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("view", "args", "data", "message"),
+    [
+        ("add_question", "segment", {"text": "Why\x07?"}, "The question contains the control"),
+        ("add_guest", "", {"name": "Dana\x07 Li"}, "The name contains the control character"),
+        ("add_news", "", {"links": "Bell\x07 https://e.org/x"}, "Line 1 contains the control"),
+    ],
+)
+def test_editor_additions_with_a_control_character_are_refused(
+    view: str, args: str, data: dict[str, str], message: str
+) -> None:
+    episode = make_episode()
+    segment = make_segment(episode)
+    client = producer_of(episode.show)
+    before = fuzzing.db_state()
+    url_args = [episode.pk, segment.pk] if args == "segment" else [episode.pk]
+
+    response = client.post(
+        reverse(view, args=url_args), {**data, "version": episode.layout_version}, **HX
+    )
+
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert fuzzing.db_state() == before
+
+
+def test_chapters_with_a_nul_are_refused() -> None:
+    episode = make_episode()
+    client = producer_of(episode.show)
+
+    response = client.post(
+        reverse("episode_chapters", args=[episode.pk]),
+        {"chapters": "00:00 Intro\n05:00 Q\x00A", "saved": ""},
+    )
+
+    assert response.status_code == 422
+    assert "Chapters: contains a NUL character" in response.content.decode()
+    episode.refresh_from_db()
+    assert episode.chapters == ""
