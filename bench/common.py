@@ -37,6 +37,9 @@ def bench_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "STATIC_ROOT": str(data_dir / "static"),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        # Every bench screen connects from this machine, hundreds on one link.
+        "SHOWRUNNER_MAX_STREAMS_PER_LINK": "100000",
+        "SHOWRUNNER_MAX_STREAMS_PER_CLIENT": "100000",
         **extra,
     }
     return env

@@ -9,6 +9,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,20 +20,31 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from showrunner import throttle
 from showrunner.auth import Action, can, visible_shows
 
-from . import onair
+from . import onair, stream_access
 from .live import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
 from .push import current_snapshot
-from .views.live import command_json, run_command
+from .views.live import command_json, request_id_of, run_command
 
 TOKEN_PREFIX = "sr_"  # noqa: S105 - marks the value as ours, it is not a secret
 CACHE_SECONDS = 10.0  # a revoked token stops working within this long
 COMMANDS = (*ACTIONS, "message", "take_control")
 
-_token_cache: dict[str, tuple[float, AbstractBaseUser | None, int | None]] = {}
-_access_cache: dict[tuple[int, int], tuple[float, JsonResponse | None]] = {}
+# Only tokens that exist are kept, the most recently used first, at most CACHE_ENTRIES: a wrong
+# token costs a query each time (and counts against the client's throttle), never memory.
+CACHE_ENTRIES = 1024
+_token_cache: OrderedDict[str, tuple[float, AbstractBaseUser | None, int | None]] = OrderedDict()
+_access_cache: OrderedDict[tuple[int, int], tuple[float, JsonResponse | None]] = OrderedDict()
+
+
+def remember(cache: OrderedDict, key: Any, value: Any) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > CACHE_ENTRIES:
+        cache.popitem(last=False)
 
 
 def new_token(user: AbstractBaseUser, name: str = "") -> str:
@@ -63,11 +75,12 @@ def token_user(request: HttpRequest) -> tuple[AbstractBaseUser | None, int | Non
             .select_related("user")
             .first()
         )
-        user = token.user if token is not None and token.user.is_active else None
-        cached = (now, user, token.pk if token is not None else None)
-        _token_cache[digest] = cached
-        if token is not None:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        if token is None:
+            return None, None
+        user = token.user if token.user.is_active else None
+        cached = (now, user, token.pk)
+        remember(_token_cache, digest, cached)
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     _, user, token_id = cached
     if user is None:
         return None, None
@@ -78,8 +91,11 @@ def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
     @csrf_exempt
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if throttle.blocked(request, "api-token"):
+            return JsonResponse({"error": throttle.TOO_MANY}, status=429)
         user, token_id = token_user(request)
         if user is None:
+            throttle.wrong_guess(request, "api-token")
             response = JsonResponse(
                 {"error": "Send a valid API token: Authorization: Bearer <token>."}, status=401
             )
@@ -113,7 +129,7 @@ def may_view(request: HttpRequest, pk: int) -> JsonResponse | None:
     if cached is None or now - cached[0] > CACHE_SECONDS:
         found = episode_for(request, pk, Action.VIEW)
         cached = (now, found if isinstance(found, JsonResponse) else None)
-        _access_cache[key] = cached
+        remember(_access_cache, key, cached)
     return cached[1]
 
 
@@ -161,7 +177,8 @@ def live_state(request: HttpRequest, pk: int) -> JsonResponse:
     refused = may_view(request, pk)
     if refused is not None:
         return refused
-    return JsonResponse(onair.at_now(current_snapshot(pk, onair.TEAM), timezone.now()))
+    principal = stream_access.for_api_token(request.api_token_id)  # type: ignore[attr-defined]
+    return JsonResponse(onair.at_now(current_snapshot(pk, onair.TEAM, principal), timezone.now()))
 
 
 @api_view
@@ -177,6 +194,7 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         )
     try:
         data = json_body(request)
+        request_id = request_id_of(request, data)
     except InvalidAction as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     response = run_command(
@@ -185,6 +203,8 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         data,
         user=request.api_user,  # type: ignore[attr-defined]
         source=f"token:{request.api_token_id}",  # type: ignore[attr-defined]
+        principal=stream_access.for_api_token(request.api_token_id),  # type: ignore[attr-defined]
+        request_id=request_id,
     )
     # The API answers with the state itself at the top level, as GET .../live does.
     payload = json.loads(response.content)

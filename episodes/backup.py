@@ -25,7 +25,10 @@ and users without a role on the show (but for whoever holds the live controls).
 A restore is one transaction. Every row is validated as ``full_clean`` would: fields and
 unique constraints before it is inserted (in memory, since every row it could clash with is
 new), check constraints by the database as it is, with Django's own validation naming the
-row the database refuses. Photos go through the upload checks of :mod:`speakers.avatars`. So
+row the database refuses. Photos are cleaned and re-encoded as uploads are
+(:mod:`speakers.avatars`) and saved under new names. Users are created without superuser status,
+and without staff status unless asked for. An archive that would unpack past the bounds below is
+refused from its zip directory, before anything is unpacked. So
 a damaged or hand-edited archive raises :class:`RestoreError` naming the entry and the field,
 and photos already written are deleted again.
 """
@@ -72,7 +75,15 @@ VERSION = 1
 MANIFEST = "manifest.json"
 DATA = "show.json"
 MEDIA = "media/"
-MAX_JSON_BYTES = 256 * 1024 * 1024  # far beyond any show: a bound on what a bad archive unpacks to
+# Bounds checked on the zip's directory before a byte is unpacked, so an archive that would
+# expand past them (a zip bomb: 200 KB unpacking to gigabytes) is refused at once. A 50-episode
+# show's show.json is about 2 MB and compresses about 10:1.
+MAX_JSON_BYTES = 32 * 1024 * 1024
+MAX_ENTRIES = 10_000
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # show.json and every photo, unpacked
+MAX_RATIO = 100  # unpacked bytes per packed byte, for entries over RATIO_FROM bytes
+RATIO_FROM = 1024 * 1024
+READ_CHUNK = 1024 * 1024
 PHOTO_NAME = re.compile(r"avatars/\w[\w.-]*")
 
 # What version 1 carries of each model's own fields. References to other rows are written
@@ -170,7 +181,11 @@ SEGMENT_RUN_FIELDS = (
     "paused_ms",
     "added_ms",
 )
-LIVE_MESSAGE_FIELDS = ("text", "flash", "created_at", "cleared_at")
+LIVE_MESSAGE_FIELDS = (
+    "text", "flash", "created_at", "cleared_at", "lasts", "expires_at", "read_at",
+)  # fmt: skip
+# Fields added to format version 1 later: an archive made before them restores with these.
+LIVE_MESSAGE_ADDED = {"lasts": "segment", "expires_at": None, "read_at": None, "segment": None}
 # Set by Django on save (auto_now, auto_now_add): restored with an UPDATE afterwards.
 AUTO_TIMESTAMPS = {"created_at", "updated_at"}
 Addressee = Question.addressed_to.through
@@ -198,13 +213,14 @@ class Backup:
 
 @dataclass
 class Restored:
-    """What :func:`restore` made: the show, the rows created by kind, the users and speakers it
-    found here already and kept as they are, and what it could not keep (an id taken)."""
+    """What :func:`restore` made: the show, the rows created by kind, the users it found here
+    already and kept as they are, and what it could not keep (an id taken). Speakers are always
+    made anew: they belong to the restored show, never to one already here."""
 
     show: Show
     counts: dict[str, int] = field(default_factory=dict)
+    created_users: list[str] = field(default_factory=list)
     reused_users: list[str] = field(default_factory=list)
-    reused_speakers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -273,6 +289,7 @@ def _show_data(show: Show) -> tuple[dict[str, Any], set[str], dict[str, int]]:
     messages = _by(LiveMessage.objects.filter(**in_show).order_by("pk"), "episode_id")
 
     speaker_ids = {a.speaker_id for group in appearances.values() for a in group}
+    speaker_ids |= set(Speaker.objects.filter(show=show).values_list("pk", flat=True))
     speakers = list(Speaker.objects.filter(pk__in=speaker_ids).order_by("pk"))
     speaker_index = {speaker.pk: index for index, speaker in enumerate(speakers)}
     changes = _by(
@@ -370,6 +387,9 @@ def _show_data(show: Show) -> tuple[dict[str, Any], set[str], dict[str, int]]:
                     "appearance": place_or_none(
                         appearance_keys, message.appearance_id, episode, f"“{message}”"
                     ),
+                    "segment": place_or_none(
+                        segment_keys, message.segment_id, episode, f"“{message}”"
+                    ),
                 }
                 for message in messages[episode.pk]
             ],
@@ -444,18 +464,20 @@ def _json(value: object) -> bytes:
 # Reading
 
 
-def restore(source: str | Path | IO[bytes]) -> Restored:
+def restore(source: str | Path | IO[bytes], *, with_staff: bool = False) -> Restored:
     """Restore the archive at ``source`` (a path or a binary file) as a new show.
 
-    Raises :class:`RestoreError` and leaves the database and the media storage as they were
-    when the archive is not a Showrunner backup of a known version, when any entry or row in it
-    is wrong, or when a show with its slug exists already.
+    Users it creates are never superusers, and staff only ``with_staff``. Raises
+    :class:`RestoreError` and leaves the database and the media storage as they were when the
+    archive is not a Showrunner backup of a known version, would unpack past the bounds above,
+    when any entry or row in it is wrong, or when a show with its slug exists already.
     """
     archive = _open(source)
     with archive:
+        _check_sizes(archive)
         _check_manifest(archive)
         data = _read_json(archive, DATA)
-        restoring = _Restoring(archive, data)
+        restoring = _Restoring(archive, data, with_staff=with_staff)
         try:
             with transaction.atomic():
                 return restoring.run()
@@ -472,6 +494,28 @@ def _open(source: str | Path | IO[bytes]) -> zipfile.ZipFile:
         raise RestoreError("This is not a zip archive, so not a Showrunner backup.") from None
     except OSError as exc:
         raise RestoreError(f"It cannot be read: {exc.strerror or exc}.") from None
+
+
+def _check_sizes(archive: zipfile.ZipFile) -> None:
+    """Refuse, from the zip's directory alone, an archive that would unpack past the bounds."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise RestoreError(
+            f"The archive holds {len(infos)} entries; a backup holds at most {MAX_ENTRIES}."
+        )
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise RestoreError(
+                f"{info.filename} would unpack from {info.compress_size} to {info.file_size} "
+                f"bytes, more than {MAX_RATIO} times: this is not an archive backup_show writes."
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise RestoreError(
+            f"The archive would unpack to {total} bytes; a backup unpacks to at most "
+            f"{MAX_TOTAL_BYTES}."
+        )
 
 
 def _check_manifest(archive: zipfile.ZipFile) -> None:
@@ -498,8 +542,14 @@ def _read(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     if info.file_size > limit:
         raise RestoreError(f"{name} is too large: {info.file_size} bytes, at most {limit}.")
     try:
-        with archive.open(info) as entry:
-            return entry.read(limit)
+        with archive.open(info) as entry:  # never more than the declared size (zipfile's own)
+            chunks, size = [], 0
+            while chunk := entry.read(READ_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise RestoreError(f"{name} is too large: over {limit} bytes.")
+                chunks.append(chunk)
+            return b"".join(chunks)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise RestoreError(f"{name} cannot be unpacked: {exc}.") from None
 
@@ -622,11 +672,13 @@ def _index(value: object, size: int, where: str, what: str) -> int:
 class _Restoring:
     """One restore: the archive's rows saved in order, each one validated first."""
 
-    def __init__(self, archive: zipfile.ZipFile, data: object) -> None:
+    def __init__(self, archive: zipfile.ZipFile, data: object, *, with_staff: bool) -> None:
         self.archive = archive
         self.data = data
+        self.with_staff = with_staff
         self.written: list[str] = []  # photo files saved so far, deleted again on failure
-        self.photos: dict[str, str] = {}  # the archive's photo name -> the name it was saved as
+        # (the archive's photo name, the size it is for) -> the name it was saved as
+        self.photos: dict[tuple[str, str], str] = {}
         self.users: dict[str, AbstractUser] = {}
         self.speakers: list[Speaker] = []
         self.kept_ids: list[type[models.Model]] = []
@@ -641,7 +693,7 @@ class _Restoring:
         restored = Restored(show)
         self.restore_users(root, restored)
         self.restore_team(root, show)
-        self.restore_speakers(root, restored)
+        self.restore_speakers(root, show)
         for item, where in _items(root, "episodes", ""):
             self.restore_episode(item, where, show)
         _advance_sequences(self.kept_ids)
@@ -678,10 +730,17 @@ class _Restoring:
                 self.users[username] = existing
                 restored.reused_users.append(username)
                 continue
-            user = user_model(**values)
+            if values["is_staff"] and not self.with_staff:
+                values["is_staff"] = False
+                self.notes.append(
+                    f"{username} was staff in the archive and is restored without staff status "
+                    "(restore with --with-staff to keep it)."
+                )
+            user = user_model(**values, is_superuser=False)
             self.save(user, where)
             self.users[username] = user
             self.counts["users"] += 1
+            restored.created_users.append(username + (" (staff)" if user.is_staff else ""))
 
     def restore_team(self, root: dict[str, Any], show: Show) -> None:
         for item, where in _items(root, "team", ""):
@@ -694,35 +753,22 @@ class _Restoring:
             self.add(role, where)
         self.flush()
 
-    def restore_speakers(self, root: dict[str, Any], restored: Restored) -> None:
-        created: list[int] = []
+    def restore_speakers(self, root: dict[str, Any], show: Show) -> None:
         for item, where in _items(root, "speakers", ""):
             record = _record(
                 item, where, ("id", *SPEAKER_FIELDS, "avatar", "avatar_small", "profile_changes")
             )
             values = _values(Speaker, record, SPEAKER_FIELDS, where)
-            # The same person: the same name and the same (non-empty) email address.
-            existing = (
-                Speaker.objects.filter(name=values["name"], email__iexact=values["email"])
-                .exclude(email="")
-                .exclude(pk__in=created)
-                .order_by("pk")
-                .first()
-                if values["email"]
-                else None
-            )
-            if existing is not None:
-                self.speakers.append(existing)
-                restored.reused_speakers.append(existing.name)
-                continue
             speaker = Speaker(
                 pk=self.free_id(Speaker, record["id"], f"{where}.id"),
-                avatar=self.photo(record["avatar"], f"{where}.avatar"),
-                avatar_small=self.photo(record["avatar_small"], f"{where}.avatar_small"),
+                show=show,
+                avatar=self.photo(record["avatar"], f"{where}.avatar", "avatar"),
+                avatar_small=self.photo(
+                    record["avatar_small"], f"{where}.avatar_small", "avatar_small"
+                ),
                 **values,
             )
             self.save(speaker, where)
-            created.append(speaker.pk)
             self.speakers.append(speaker)
             self.counts["speakers"] += 1
             if speaker.pk != record["id"] and speaker.link_secret:
@@ -832,10 +878,13 @@ class _Restoring:
             self.add(run, item_where)
 
         for item, item_where in _items(record, "live_messages", where):
-            fields = _record(item, item_where, (*LIVE_MESSAGE_FIELDS, "appearance"))
+            if isinstance(item, dict):
+                item = {**LIVE_MESSAGE_ADDED, **item}
+            fields = _record(item, item_where, (*LIVE_MESSAGE_FIELDS, "appearance", "segment"))
             message = LiveMessage(
                 episode=episode,
                 appearance=appearance(fields["appearance"], f"{item_where}.appearance"),
+                segment=segment(fields["segment"], f"{item_where}.segment"),
                 **_values(LiveMessage, fields, LIVE_MESSAGE_FIELDS, item_where),
             )
             self.add(message, item_where)
@@ -875,28 +924,31 @@ class _Restoring:
             self.kept_ids.append(model)
         return value
 
-    def photo(self, value: object, where: str) -> str:
-        """Save the archive's photo ``value`` into the media storage; the name it got there."""
+    def photo(self, value: object, where: str, size: str) -> str:
+        """The archive's photo ``value``, cleaned and cut as an upload is for ``size``
+        (``avatar`` or ``avatar_small``), saved as a new JPEG; the name it got there.
+
+        Only the pixels are kept: whatever else the file held (EXIF and GPS data, a script in a
+        file named ``.html``) is not, and the name is the app's own, never the archive's."""
         if value == "":
             return ""
         if not isinstance(value, str) or not PHOTO_NAME.fullmatch(value) or len(value) > 100:
             raise _problem(
                 where, f"expected a photo name such as “avatars/a.jpg”, found {_kind(value)}."
             )
-        if value in self.photos:
-            return self.photos[value]
+        if (value, size) in self.photos:
+            return self.photos[value, size]
         entry = MEDIA + value
         if entry not in self.archive.namelist():
             raise _problem(where, f"the archive holds no {entry}.")
         content = _read(self.archive, entry, avatars.MAX_BYTES)
         try:
-            # The same checks as an upload; the cleaned copies are not kept, the archive's are.
-            avatars.process(ContentFile(content, name=value))  # type: ignore[arg-type]
+            cleaned = avatars.process(ContentFile(content, name=value))[size]  # type: ignore[arg-type]
         except avatars.AvatarError as exc:
             raise _problem(where, f"{entry} is refused: {exc}") from None
-        stored = default_storage.save(value, ContentFile(content))
+        stored = default_storage.save(f"avatars/{cleaned.name}", cleaned)
         self.written.append(stored)
-        self.photos[value] = stored
+        self.photos[value, size] = stored
         self.counts["photos"] += 1
         return stored
 

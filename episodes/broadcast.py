@@ -1,9 +1,10 @@
 """Telling open screens that an episode changed.
 
-Whatever changes an episode (a live command, an edit of the run-sheet) bumps its revision and
-calls :func:`announce` inside its transaction; once it commits, every listener in this process
-hears the episode's id and its revision now. The push hub (:mod:`episodes.push`) listens, and
-other processes learn of it from the database (the hub's watcher polls the revisions).
+Whatever changes what live screens show (a live command, an edit of the run-sheet that
+screens show) bumps the episode's ``live_revision`` and calls :func:`announce` inside its
+transaction; once it commits, every listener in this process hears the episode's id and its
+live revision now. The push hub (:mod:`episodes.push`) listens, and other processes learn of it
+from the database (the hub's watcher polls the live revisions).
 """
 
 from collections.abc import Callable
@@ -30,7 +31,9 @@ def announce(episode_id: int) -> None:
     def tell() -> None:
         if not listeners:
             return
-        revision = Episode.objects.filter(pk=episode_id).values_list("revision", flat=True).first()
+        revision = (
+            Episode.objects.filter(pk=episode_id).values_list("live_revision", flat=True).first()
+        )
         for listener in list(listeners):
             listener(episode_id, revision or 0)
 

@@ -5,8 +5,9 @@ itself (``WHERE version = %s``), so two producers, or two worker processes, can 
 on SQLite as on PostgreSQL. A refused edit raises :class:`Conflict` and changes nothing.
 
 Rows carry their own ``version`` (a cell edit conflicts only with an edit of the same row);
-adding, removing and reordering check the episode's ``layout_version``. Every edit bumps the
-episode's ``revision``, which open screens watch to know they should refresh.
+adding, removing and reordering check the episode's ``layout_version``. Every edit moves the
+plan's revision (:func:`plan_changed`), which open editors follow; only an edit of something
+live screens show (titles, durations, order, questions, guests) moves what they follow too.
 
 Each edit is recorded as a :class:`~episodes.models.Change` holding what restores the state
 before it, so the producer who made it can undo it for a few minutes.
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from showrunner import bounds
 
-from . import broadcast, onair, ordering
+from . import broadcast, limits, onair, ordering
 from .models import Appearance, Change, Episode, NewsItem, Question, Segment, Show
 
 UNDO_WINDOW = timedelta(minutes=5)
@@ -68,30 +69,64 @@ class Actor:
     now: datetime
 
 
-def bump_revision(episode_id: int) -> None:
-    """Something in the episode changed: open screens refresh, guests are told (once settled)."""
-    Episode.objects.filter(pk=episode_id).update(
-        revision=F("revision") + 1, updated_at=timezone.now()
-    )
-    broadcast.announce(episode_id)
+# What live screens show of each model (episodes/onair.py snapshot): an edit of anything else
+# (notes, news, the hook, links) refreshes editors only and pushes nothing to a screen.
+SHOWN_ON_AIR: dict[type[models.Model], frozenset[str]] = {
+    Episode: frozenset({"title", "number", "starts_at", "air_date", "hard_out_at"}),
+    Segment: frozenset(
+        {
+            "title",
+            "kind",
+            "planned_seconds",
+            "planned_max_seconds",
+            "owner_id",
+            "owner",
+            "warning_seconds",
+            "danger_seconds",
+            "position",
+        }
+    ),
+    Question: frozenset({"text", "for_everyone", "addressed_to", "status", "position"}),
+    Appearance: frozenset(),
+    NewsItem: frozenset(),
+}
 
 
-def claim_layout(episode: Episode, expected: int | None) -> None:
-    """Check-and-bump the layout version; ``None`` takes whatever is current (undo does)."""
+def shown_on_air(model: type[models.Model], fields: Iterable[str]) -> bool:
+    return bool(SHOWN_ON_AIR.get(model, frozenset()) & set(fields))
+
+
+def plan_changed(episode_id: int, *, on_air: bool, now: datetime | None = None) -> None:
+    """The plan changed: open editors refresh (and guests are told once edits settle). With
+    ``on_air``, live screens show what changed, so they are sent it too."""
+    bumps: dict[str, Any] = {
+        "revision": F("revision") + 1,
+        "updated_at": now or timezone.now(),
+    }
+    if on_air:
+        bumps["live_revision"] = F("live_revision") + 1
+    Episode.objects.filter(pk=episode_id).update(**bumps)
+    if on_air:
+        broadcast.announce(episode_id)
+
+
+def claim_layout(episode: Episode, expected: int | None, *, on_air: bool = True) -> None:
+    """Check-and-bump the layout version; ``None`` takes whatever is current (undo does).
+    ``on_air``: the change is to what live screens show (segments, questions; not news)."""
     rows = Episode.objects.filter(pk=episode.pk)
     if expected is not None:
         rows = rows.filter(layout_version=expected)
-    if not rows.update(
-        layout_version=F("layout_version") + 1,
-        revision=F("revision") + 1,
-        updated_at=timezone.now(),
-    ):
+    bumps: dict[str, Any] = {"revision": F("revision") + 1, "updated_at": timezone.now()}
+    if on_air:
+        bumps["live_revision"] = F("live_revision") + 1
+    if not rows.update(layout_version=F("layout_version") + 1, **bumps):
         raise Conflict(
             "The run-sheet changed while you were working: someone added, removed or moved "
             "something. This is the current run-sheet; your change was not applied."
         )
-    broadcast.announce(episode.pk)
-    episode.refresh_from_db(fields=["layout_version", "revision"])
+    if on_air:
+        broadcast.announce(episode.pk)
+    episode.refresh_from_db(fields=["layout_version", "revision", "live_revision"])
 
 
 def record(
@@ -211,7 +246,7 @@ def update_fields(
         )
         if not updated:
             raise Conflict(stale_message(current), model._default_manager.get(pk=obj.pk))
-        bump_revision(episode.pk)
+        plan_changed(episode.pk, on_air=shown_on_air(model, changes), now=actor.now)
         current.refresh_from_db()
         record(
             episode,
@@ -261,7 +296,7 @@ def set_addressees(
             raise Conflict(stale_message(current), Question.objects.get(pk=question.pk))
         ids = episode.appearances.filter(pk__in=appearance_ids).values_list("pk", flat=True)
         current.addressed_to.set(sorted(ids))
-        bump_revision(episode.pk)
+        plan_changed(episode.pk, on_air=True, now=actor.now)
         current.refresh_from_db()
         record(
             episode,
@@ -302,6 +337,7 @@ def add_segment(
     with transaction.atomic():
         claim_layout(episode, expected_layout)
         siblings = Segment.objects.filter(episode=episode)
+        limits.check_segments(siblings.count() + 1)
         if after is None:
             position = ordering.next_position(siblings)
         else:
@@ -321,6 +357,7 @@ def duplicate_segment(segment: Segment, expected_layout: int, actor: Actor) -> S
         claim_layout(episode, expected_layout)
         check_positions_kept(episode, opening_at=segment.position + 1)
         siblings = Segment.objects.filter(episode=episode)
+        limits.check_segments(siblings.count() + 1)
         ordering.open_gap(siblings, segment.position + 1)
         copy = Segment.objects.create(
             episode=episode,
@@ -370,8 +407,10 @@ def copy_questions(
 def add_question(segment: Segment, text: str, expected_layout: int, actor: Actor) -> Question:
     episode = segment.episode
     check_not_played(segment)
+    limits.check_question_text(text)
     with transaction.atomic():
         claim_layout(episode, expected_layout)
+        limits.check_questions(Question.objects.filter(segment=segment).count() + 1)
         question = Question.objects.create(
             segment=segment,
             position=ordering.next_position(Question.objects.filter(segment=segment)),
@@ -392,7 +431,7 @@ def add_news(
 ) -> list[NewsItem]:
     """News items (title, url) appended in order, all in one change."""
     with transaction.atomic():
-        claim_layout(episode, expected_layout)
+        claim_layout(episode, expected_layout, on_air=False)
         start = ordering.next_position(NewsItem.objects.filter(episode=episode))
         created = [
             NewsItem.objects.create(episode=episode, position=start + i, title=title, url=url)
@@ -415,7 +454,7 @@ def delete(obj: Ordered, expected_layout: int, actor: Actor) -> None:
     if isinstance(obj, Segment):
         check_positions_kept(episode, opening_at=obj.position)
     with transaction.atomic():
-        claim_layout(episode, expected_layout)
+        claim_layout(episode, expected_layout, on_air=not isinstance(obj, NewsItem))
         snapshot = snapshot_of(obj)
         siblings = siblings_of(obj)
         position = obj.position
@@ -430,7 +469,7 @@ def move(obj: Ordered, to_index: int, expected_layout: int, actor: Actor) -> Non
     episode = episode_of(obj)
     check_not_played(obj)
     with transaction.atomic():
-        claim_layout(episode, expected_layout)
+        claim_layout(episode, expected_layout, on_air=not isinstance(obj, NewsItem))
         siblings = siblings_of(obj)
         before = list(siblings.order_by("position").values_list("pk", flat=True))
         after = ordering.moved(before, obj.pk, to_index)
@@ -523,7 +562,7 @@ def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
         )
         if not updated:
             raise CannotUndo("It has been changed again since, so it cannot be undone.")
-        bump_revision(episode.pk)
+        plan_changed(episode.pk, on_air=shown_on_air(model, undo["before"]))
     elif kind == "addressees":
         question = Question.objects.filter(pk=undo["pk"], version=undo["version"]).first()
         if question is None:
@@ -532,10 +571,10 @@ def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
             for_everyone=undo["for_everyone"], version=F("version") + 1
         )
         question.addressed_to.set(episode.appearances.filter(pk__in=undo["ids"]))
-        bump_revision(episode.pk)
+        plan_changed(episode.pk, on_air=True)
     elif kind == "remove":
         model = MODELS[undo["model"]]
-        claim_layout(episode, None)
+        claim_layout(episode, None, on_air=model is not NewsItem)
         for pk in undo.get("pks", [undo.get("pk")]):
             obj = model._default_manager.filter(pk=pk).first()
             if obj is not None:
@@ -543,8 +582,8 @@ def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
                 obj.delete()
                 ordering.close_gap(siblings, position)
     elif kind == "restore":
-        claim_layout(episode, None)
         model = MODELS[undo["model"]]
+        claim_layout(episode, None, on_air=model is not NewsItem)
         fields = from_json(model, undo["fields"])
         probe = model(**fields)
         siblings = siblings_of(probe)  # type: ignore[arg-type]
@@ -553,8 +592,8 @@ def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
         ordering.open_gap(siblings, position)
         restore(undo)
     elif kind == "order":
-        claim_layout(episode, None)
         model = MODELS[undo["model"]]
+        claim_layout(episode, None, on_air=model is not NewsItem)
         parent = "segment_id" if model is Question else "episode_id"
         siblings = model._default_manager.filter(**{parent: undo["parent"]})
         if set(siblings.values_list("pk", flat=True)) != set(undo["pks"]):

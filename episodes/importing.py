@@ -19,7 +19,7 @@ class AlreadyImported(Exception):
 
 
 def save_document(doc: EpisodeDocument, *, replace: bool = False) -> Episode:
-    """Create the episode ``doc`` describes, reusing its show and speakers by name.
+    """Create the episode ``doc`` describes, reusing its show, and the show's speakers by name.
 
     Everything happens in one transaction: a document that fails half-way leaves nothing.
     The same show and number again raises :class:`AlreadyImported` unless ``replace``.
@@ -59,15 +59,17 @@ def save_document(doc: EpisodeDocument, *, replace: bool = False) -> Episode:
         )
         appearances: dict[str, Appearance] = {}
         for speaker_doc in doc.speakers:
-            speaker = find_or_create_speaker(speaker_doc.name, speaker_doc.is_group)
-            changed = False
-            if speaker_doc.email and not speaker.email:
-                speaker.email, changed = speaker_doc.email, True
-            new_links = [link for link in speaker_doc.links if link not in speaker.links]
-            if new_links:
-                speaker.links, changed = [*speaker.links, *new_links], True
-            if changed:
-                speaker.save(update_fields=["email", "links", "updated_at"])
+            speaker = existing_speaker(show, speaker_doc.name, speaker_doc.is_group)
+            if speaker is None:
+                # Only a speaker this import creates takes the document's contact details: an
+                # existing person's email and links are never changed by a document.
+                speaker = Speaker.objects.create(
+                    show=show,
+                    name=speaker_doc.name,
+                    is_group=speaker_doc.is_group,
+                    email=speaker_doc.email,
+                    links=list(speaker_doc.links),
+                )
             appearances[speaker_doc.name.lower()] = Appearance.objects.create(
                 episode=episode, speaker=speaker, role=speaker_doc.role
             )
@@ -109,7 +111,11 @@ def save_document(doc: EpisodeDocument, *, replace: bool = False) -> Episode:
     return episode
 
 
-def find_or_create_speaker(name: str, is_group: bool) -> Speaker:
-    """The speaker already known by this name (oldest first), or a new one."""
-    existing = Speaker.objects.filter(name__iexact=name, is_group=is_group).order_by("pk").first()
-    return existing or Speaker.objects.create(name=name, is_group=is_group)
+def existing_speaker(show: Show, name: str, is_group: bool) -> Speaker | None:
+    """The show's own speaker of this name (oldest first), whom an import reuses; never a
+    speaker of another show."""
+    return (
+        Speaker.objects.filter(show=show, name__iexact=name, is_group=is_group)
+        .order_by("pk")
+        .first()
+    )

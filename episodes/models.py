@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -162,12 +163,15 @@ class Episode(models.Model):
     is_template = models.BooleanField(
         default=False, help_text="The show's template: what a new episode starts from."
     )
-    # Three counters, each checked in the UPDATE that changes what it guards:
     # version: the episode's own fields; layout_version: which segments, questions and news
-    # there are and their order; revision: anything at all, so open screens know to refresh.
+    # there are and their order (each checked in the UPDATE that changes what it guards).
+    # Two more tell open screens when to refresh, each moved by one function that says so:
+    # revision, the plan, which editors follow (editing.plan_changed); live_revision, what
+    # live screens show, which the push follows (onair.live_changed).
     version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
     layout_version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
     revision = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
+    live_revision = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -270,6 +274,36 @@ class Appearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker.name} ({self.get_role_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A speaker belongs to one show: an appearance never links a show's episode to another
+        # show's guest, whichever code path creates it. A speaker on no show yet joins this one.
+        if self._state.adding:
+            episode_show = (
+                Episode.objects.filter(pk=self.episode_id).values_list("show_id", flat=True).first()
+            )
+            speaker_show = (
+                Speaker.objects.filter(pk=self.speaker_id).values_list("show_id", flat=True).first()
+            )
+            if speaker_show is None:
+                Speaker.objects.filter(pk=self.speaker_id, show__isnull=True).update(
+                    show_id=episode_show
+                )
+                self.speaker.show_id = episode_show
+            elif speaker_show != episode_show:
+                raise ValidationError(
+                    "This person is a guest of another show; copy them to this show first."
+                )
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.speaker_id is None or self.episode_id is None:
+            return
+        speaker_show = self.speaker.show_id
+        if speaker_show is not None and speaker_show != self.episode.show_id:
+            raise ValidationError(
+                {"speaker": "This person is a guest of another show; copy them to this show."}
+            )
 
 
 class Segment(models.Model):
@@ -528,6 +562,12 @@ class SegmentRun(models.Model):
 class LiveMessage(models.Model):
     """What the show caller tells the host (``appearance`` empty) or one guest, on air."""
 
+    class Lasts(models.TextChoices):
+        SEGMENT = "segment", "Until this segment ends"
+        HALF_MINUTE = "30s", "30 seconds"
+        MINUTE = "60s", "1 minute"
+        UNTIL_CLEARED = "manual", "Until cleared"
+
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="live_messages")
     appearance = models.ForeignKey(
         Appearance, on_delete=models.CASCADE, null=True, blank=True, related_name="live_messages"
@@ -536,12 +576,53 @@ class LiveMessage(models.Model):
     flash = models.BooleanField(default=False)
     created_at = models.DateTimeField(validators=bounds.DATE)
     cleared_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
+    lasts = models.CharField(
+        max_length=10,
+        choices=Lasts.choices,
+        default=Lasts.SEGMENT,
+        help_text="A cue expires: when its segment ends (the default), after a while, or when "
+        "cleared. A new run (rehearsal or show) starts with none.",
+    )
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The segment on air when it was sent.",
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
+    read_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the host (or the guest) tapped “Got it”.",
+        validators=bounds.DATE,
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return self.text
+
+
+class CommandReceipt(models.Model):
+    """A live command's request id (``Idempotency-Key``), kept for a few minutes so the same
+    request sent twice (a retry, a bounced button that sends one) applies once."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    action = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "key"], name="one_receipt_per_request")
+        ]
+        indexes = [models.Index(fields=["episode", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key}"
 
 
 class ApiToken(models.Model):

@@ -1,12 +1,14 @@
 """The live show in the database: commands, control, messages, and what screens are sent.
 
-Commands go through :func:`perform`. Each carries the version of the clock it was issued
-against, checked in the UPDATE itself, so a double click or two show callers pressing "next"
-together advance once, on SQLite as on PostgreSQL. A command without a version (a hardware
-button cannot know it) applies to the clock as it is, and the same action within a second of
-the last one, from whichever button or page, is taken as a repeat and ignored: two decks pressed
-together advance once. Commands on one episode take turns (:func:`hold`), so each sees the one
-before it, whichever process served it.
+Commands go through :func:`perform`. A command that moves the show (start, next, previous,
+jump, end, pause, resume) carries the version of the clock it was issued against, checked in
+the UPDATE itself, so a double click or two show callers pressing "next" together advance once,
+on SQLite as on PostgreSQL. Time adjustments are relative and always apply, press by press:
+two quick "+1 min" are two minutes. A command without a version (a hardware button cannot know
+it) applies to the clock as it is; a request id (:func:`claim_request`) makes a request sent
+twice apply once, and without one, the same start, next, previous or end within a few hundred
+milliseconds of the last is taken as a bounce and ignored. Commands on one episode take turns
+(:func:`hold`), so each sees the one before it, whichever process served it.
 
 One show caller holds control at a time; the first to act takes it, and taking it over from
 someone else is an explicit command everyone sees.
@@ -23,6 +25,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from showrunner import bounds
 
@@ -30,6 +33,7 @@ from . import broadcast, live
 from .live import Clock, InvalidAction, State
 from .models import (
     Appearance,
+    CommandReceipt,
     Episode,
     LiveMessage,
     LiveState,
@@ -38,7 +42,15 @@ from .models import (
     SegmentRun,
 )
 
-REPEAT_WINDOW = timedelta(seconds=1)
+# A versionless start/next/previous/end this soon after the same one is a bounced button.
+REPEAT_WINDOW = timedelta(milliseconds=400)
+DEBOUNCED = frozenset({"start", "next", "previous", "end"})
+# Relative: applied press by press whatever version the screen had seen.
+RELATIVE = frozenset({"add_time"})
+# How long a request id is remembered.
+RECEIPT_WINDOW = timedelta(minutes=5)
+# Commands that change what an editor shows (which segments are locked, the episode's status).
+PLAN_ACTIONS = frozenset({"start", "next", "previous", "jump", "end", "reset"})
 
 
 class Stale(Exception):
@@ -109,17 +121,23 @@ def perform(
     source: str,
     segment: int | None = None,
     seconds: int | None = None,
+    request_id: str = "",
 ) -> Outcome:
     """Apply a clock command. Raises :class:`Stale`, :class:`NotInControl` or
-    :class:`~episodes.live.InvalidAction`; on any of them nothing has changed."""
+    :class:`~episodes.live.InvalidAction`; on any of them nothing has changed. ``request_id``:
+    the caller has claimed it (:func:`claim_request`), so no bounce check is needed."""
     with transaction.atomic():
         hold(episode)
         state = state_of(episode)
         if state.controller_id not in (None, user.pk):
             raise NotInControl(state)
-        if version is None:
+        if action in RELATIVE:
+            version = state.version
+        elif version is None:
             if (
-                state.last_action == action
+                not request_id
+                and action in DEBOUNCED
+                and state.last_action == action
                 and state.last_action_at is not None
                 and now - state.last_action_at < REPEAT_WINDOW
             ):
@@ -157,13 +175,42 @@ def perform(
         if not changed:
             raise Stale(state_of(episode))
         record_played(episode, played, rehearsal=state.is_rehearsal)
+        expire_cues(episode, state, clock, action, now=now)
         if action == "reset":
             SegmentRun.objects.filter(episode=episode, is_rehearsal=True).delete()
         if not state.is_rehearsal and action in ("start", "jump", "end"):
             status = Episode.Status.DONE if clock.state == State.ENDED else Episode.Status.LIVE
             Episode.objects.filter(pk=episode.pk).update(status=status)
-        touch(episode)
+        # A segment going on (or the show coming off) air locks it in the editor.
+        live_changed(episode, plan=not state.is_rehearsal and action in PLAN_ACTIONS)
         return Outcome(state_of(episode))
+
+
+def expire_cues(
+    episode: Episode, before: LiveState, clock: Clock, action: str, *, now: datetime
+) -> None:
+    """A run starts and ends with no message; a cue sent "until this segment ends" goes when
+    the segment it was sent in comes off air."""
+    pending = LiveMessage.objects.filter(episode=episode, cleared_at__isnull=True)
+    if action in ("start", "reset") or clock.state == State.ENDED:
+        pending.update(cleared_at=now)
+    elif clock.segment_id != before.segment_id:
+        pending.filter(lasts=LiveMessage.Lasts.SEGMENT).exclude(segment_id=clock.segment_id).update(
+            cleared_at=now
+        )
+
+
+def claim_request(episode: Episode, key: str, action: str, *, now: datetime) -> bool:
+    """Record a command's request id; False if the same id came for this episode within the
+    last few minutes (so the command was applied already). Call inside the command's
+    transaction: a command that fails releases its id, so a retry can apply."""
+    CommandReceipt.objects.filter(episode=episode, created_at__lt=now - RECEIPT_WINDOW).delete()
+    try:
+        with transaction.atomic():
+            CommandReceipt.objects.create(episode=episode, key=key, action=action, created_at=now)
+    except IntegrityError:
+        return False
+    return True
 
 
 def hold(episode: Episode) -> None:
@@ -206,9 +253,15 @@ def record_played(episode: Episode, played: Sequence[live.Played], *, rehearsal:
             )
 
 
-def touch(episode: Episode) -> None:
-    """Every open screen of this episode should refresh."""
-    Episode.objects.filter(pk=episode.pk).update(revision=F("revision") + 1)
+def live_changed(episode: Episode, *, plan: bool = False) -> None:
+    """What live screens show changed: every open screen of this episode is sent it. With
+    ``plan``, what editors show changed too (a segment went on air and is locked now, the
+    episode is live or done): open editors refresh. Pauses, added time, messages and ticked
+    questions change nothing an editor shows."""
+    bumps: dict[str, Any] = {"live_revision": F("live_revision") + 1}
+    if plan:
+        bumps["revision"] = F("revision") + 1
+    Episode.objects.filter(pk=episode.pk).update(**bumps)
     broadcast.announce(episode.pk)
 
 
@@ -221,7 +274,7 @@ def take_control(episode: Episode, *, user: AbstractBaseUser, now: datetime) -> 
         state = state_of(episode)
         if state.controller_id != user.pk:
             bump(state, controller_id=user.pk, controller_since=now)
-            touch(episode)
+            live_changed(episode)
         return state_of(episode)
 
 
@@ -255,8 +308,14 @@ def set_rehearsal(
                 controller_id=user.pk,
                 controller_since=state.controller_since or now,
             )
-            touch(episode)
+            LiveMessage.objects.filter(episode=episode, cleared_at__isnull=True).update(
+                cleared_at=now
+            )  # a new run starts with no message
+            live_changed(episode)
         return state_of(episode)
+
+
+MESSAGE_SECONDS = {LiveMessage.Lasts.HALF_MINUTE: 30, LiveMessage.Lasts.MINUTE: 60}
 
 
 def send_message(
@@ -267,8 +326,10 @@ def send_message(
     now: datetime,
     flash: bool = False,
     to: Appearance | None = None,
+    lasts: str = LiveMessage.Lasts.SEGMENT,
 ) -> LiveMessage:
-    """A message for the host (``to`` empty) or one guest; it replaces the one before."""
+    """A message for the host (``to`` empty) or one guest; it replaces the one before. It
+    lasts until the segment on air now ends (the default), 30 s, a minute, or until cleared."""
     text = " ".join(text.split())
     if not text:
         raise InvalidAction("Write the message first.")
@@ -277,6 +338,12 @@ def send_message(
         raise InvalidAction(f"The message {problem}")
     if len(text) > 280:
         raise InvalidAction("Keep it under 280 characters: it has to be read on air.")
+    if lasts not in LiveMessage.Lasts.values:
+        raise InvalidAction(
+            "“lasts” is one of: "
+            + ", ".join(f"{v} ({label})" for v, label in LiveMessage.Lasts.choices)
+        )
+    seconds = MESSAGE_SECONDS.get(lasts)  # type: ignore[call-overload]
     with transaction.atomic():
         state = state_of(episode)
         require_control(state, user)
@@ -284,10 +351,17 @@ def send_message(
             cleared_at=now
         )
         message = LiveMessage.objects.create(
-            episode=episode, appearance=to, text=text, flash=flash, created_at=now
+            episode=episode,
+            appearance=to,
+            text=text,
+            flash=flash,
+            created_at=now,
+            lasts=lasts,
+            segment_id=state.segment_id if state.state in (State.RUNNING, State.PAUSED) else None,
+            expires_at=now + timedelta(seconds=seconds) if seconds else None,
         )
         bump(state)
-        touch(episode)
+        live_changed(episode)
     return message
 
 
@@ -301,7 +375,26 @@ def clear_message(
             cleared_at=now
         )
         bump(state)
-        touch(episode)
+        live_changed(episode)
+
+
+def read_message(
+    episode: Episode, message_id: int, *, now: datetime, to: Appearance | None = None
+) -> bool:
+    """The host (``to`` empty) or a guest tapped "Got it" on the message showing to them; the
+    caller sees it was read. False if that message is no longer showing."""
+    with transaction.atomic():
+        read = (
+            LiveMessage.objects.filter(
+                pk=message_id, episode=episode, appearance=to, cleared_at__isnull=True
+            )
+            .exclude(expires_at__lte=now)
+            .filter(read_at__isnull=True)
+            .update(read_at=now)
+        )
+        if read:
+            live_changed(episode)
+    return bool(read)
 
 
 def mark_question(question: Question, status: str, *, user: AbstractBaseUser) -> None:
@@ -311,7 +404,7 @@ def mark_question(question: Question, status: str, *, user: AbstractBaseUser) ->
     with transaction.atomic():
         require_control(state_of(episode), user)
         Question.objects.filter(pk=question.pk).update(status=status, version=F("version") + 1)
-        touch(episode)
+        live_changed(episode)
 
 
 def locked_segment_ids(episode: Episode) -> set[int]:
@@ -397,7 +490,7 @@ def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
         "state": state.state,
         "rehearsal": state.is_rehearsal,
         "version": state.version,
-        "revision": episode.revision,
+        "revision": episode.live_revision,
         "scheduled_start": epoch_ms(episode.starts_at),
         "hard_out": epoch_ms(episode.hard_out_at),
         "show_started_at": epoch_ms(state.show_started_at),
@@ -440,17 +533,32 @@ def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
             "added_ms": state.added_ms,
             "questions": questions_for(current["pk"], guest_id),
         }
-    message = (
-        LiveMessage.objects.filter(
-            episode_id=episode_id, appearance_id=guest_id, cleared_at__isnull=True
-        )
+    showing = (
+        LiveMessage.objects.filter(episode_id=episode_id, cleared_at__isnull=True)
+        .exclude(expires_at__lte=timezone.now())
         .order_by("-created_at", "-pk")
-        .values_list("text", "flash", "created_at")
-        .first()
     )
-    if message is not None:
-        data["message"] = {"text": message[0], "flash": message[1], "at": epoch_ms(message[2])}
+    mine = showing.filter(appearance_id=guest_id).first()
+    if mine is not None:
+        data["message"] = message_data(mine)
+    if guest_id is None:  # the caller sees what each guest is shown, and whether they read it
+        data["guest_messages"] = [
+            {**message_data(m), "to": m.appearance_id, "name": m.appearance.speaker.name}
+            for m in showing.filter(appearance__isnull=False).select_related("appearance__speaker")
+        ]
     return data
+
+
+def message_data(message: LiveMessage) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "text": message.text,
+        "flash": message.flash,
+        "at": epoch_ms(message.created_at),
+        "lasts": message.lasts,
+        "expires_at": epoch_ms(message.expires_at),
+        "read_at": epoch_ms(message.read_at),
+    }
 
 
 def questions_for(segment_id: int, guest_id: int | None) -> list[dict[str, Any]]:

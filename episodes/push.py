@@ -8,7 +8,9 @@ at once (:mod:`episodes.broadcast`), and of changes made by other processes from
 that polls the revisions of the episodes it serves; so any process can serve any screen.
 
 A stream URL carries its own signed, short-lived token (an EventSource cannot send headers),
-naming the episode and the audience: the team, or one guest.
+naming the episode, the audience (the team, or one guest) and whom it was handed to
+(:mod:`episodes.stream_access`). That access is checked when the stream opens and, for every
+open stream, every few seconds: a removed role or a revoked link ends the stream.
 """
 
 import asyncio
@@ -24,8 +26,9 @@ from urllib.parse import parse_qs
 
 from django.core import signing
 from django.db import close_old_connections
+from django.utils import timezone
 
-from . import broadcast, onair
+from . import broadcast, onair, stream_access
 from .models import Episode
 
 logger = logging.getLogger(__name__)
@@ -39,21 +42,25 @@ STREAM_SALT = "showrunner.live-stream"  # a signing namespace, not a secret
 TOKEN_MAX_AGE = 15 * 60  # seconds; screens fetch a fresh URL when theirs has expired
 WATCH_INTERVAL = float(os.environ.get("SHOWRUNNER_WATCH_INTERVAL", "0.02"))
 KEEPALIVE = 15.0
+ACCESS_INTERVAL = float(os.environ.get("SHOWRUNNER_ACCESS_INTERVAL", "2"))
 RETRY_MS = 1000
 KEEPALIVE_MESSAGE = b": keepalive\n\n"
 
 
-def stream_token(episode_id: int, audience: str) -> str:
-    return signing.dumps({"e": episode_id, "a": audience}, salt=STREAM_SALT, compress=True)
+def stream_token(episode_id: int, audience: str, principal: str) -> str:
+    return signing.dumps(
+        {"e": episode_id, "a": audience, "p": principal}, salt=STREAM_SALT, compress=True
+    )
 
 
-def read_token(token: str) -> tuple[int, str]:
+def read_token(token: str) -> tuple[int, str, str]:
+    """The episode, audience and principal a token was signed for."""
     data = signing.loads(token, salt=STREAM_SALT, max_age=TOKEN_MAX_AGE)
-    return int(data["e"]), str(data["a"])
+    return int(data["e"]), str(data["a"]), str(data["p"])
 
 
-def stream_url(episode_id: int, audience: str) -> str:
-    return f"/live/stream/{episode_id}/?token={stream_token(episode_id, audience)}"
+def stream_url(episode_id: int, audience: str, principal: str) -> str:
+    return f"/live/stream/{episode_id}/?token={stream_token(episode_id, audience, principal)}"
 
 
 def sse(data: dict[str, Any], event: str = "state") -> bytes:
@@ -72,8 +79,9 @@ class Subscriber:
     the newest snapshot, so it never holds up the others.
     """
 
-    def __init__(self, key: tuple[int, str], send: Send) -> None:
+    def __init__(self, key: tuple[int, str], send: Send, principal: str = "") -> None:
         self.key = key
+        self.principal = principal
         self.send = send
         self.writing = False
         self.pending: bytes | None = None
@@ -158,6 +166,7 @@ class Hub:
             asyncio.create_task(self.refresh_forever(), name="live-refresh"),
             asyncio.create_task(self.watch_forever(), name="live-watch"),
             asyncio.create_task(self.keep_alive_forever(), name="live-keepalive"),
+            asyncio.create_task(self.check_access_forever(), name="live-access"),
         ]
 
     async def stop(self) -> None:
@@ -230,6 +239,26 @@ class Hub:
                 for subscriber in list(group):
                     if not subscriber.writing:
                         subscriber.deliver(KEEPALIVE_MESSAGE)
+
+    async def check_access_forever(self) -> None:
+        """End every open stream whose access has ended (a role removed, a link revoked)."""
+        while True:
+            await asyncio.sleep(ACCESS_INTERVAL)
+            await self.check_access()
+
+    async def check_access(self) -> None:
+        open_streams = [s for group in list(self.subscribers.values()) for s in group]
+        keys = {(s.key[0], s.key[1], s.principal) for s in open_streams}
+        if not keys:
+            return
+        try:
+            still = await asyncio.to_thread(allowed_in_thread, keys)
+        except Exception:
+            logger.exception("Could not check the live streams' access")
+            return
+        for subscriber in open_streams:
+            if (subscriber.key[0], subscriber.key[1], subscriber.principal) not in still:
+                subscriber.closed.set()
 
     async def watch_forever(self) -> None:
         """Changes made by other processes: the episodes' revisions, read every few ms."""
@@ -311,8 +340,8 @@ class Hub:
 
     # -- screens ---------------------------------------------------------------------------------
 
-    def subscribe(self, key: tuple[int, str], send: Send) -> Subscriber:
-        subscriber = Subscriber(key, send)
+    def subscribe(self, key: tuple[int, str], send: Send, principal: str = "") -> Subscriber:
+        subscriber = Subscriber(key, send, principal)
         self.subscribers.setdefault(key, set()).add(subscriber)
         return subscriber
 
@@ -331,13 +360,17 @@ class Hub:
 
 def read_revisions(episode_ids: set[int]) -> dict[int, int]:
     close_old_connections()
-    return dict(Episode.objects.filter(pk__in=episode_ids).values_list("pk", "revision"))
+    return dict(Episode.objects.filter(pk__in=episode_ids).values_list("pk", "live_revision"))
+
+
+def allowed_in_thread(keys: set[stream_access.StreamKey]) -> set[stream_access.StreamKey]:
+    close_old_connections()
+    return stream_access.allowed(keys, now=timezone.now())
 
 
 def build_snapshot(episode_id: int, audience: str) -> dict[str, Any]:
-    data = onair.snapshot(episode_id, audience)
-    data["stream_url"] = stream_url(episode_id, audience)
-    return data
+    """What every screen of the audience is sent; each view adds a stream link of its own."""
+    return onair.snapshot(episode_id, audience)
 
 
 def build_snapshot_in_thread(episode_id: int, audience: str) -> dict[str, Any]:
@@ -346,10 +379,13 @@ def build_snapshot_in_thread(episode_id: int, audience: str) -> dict[str, Any]:
     return build_snapshot(episode_id, audience)
 
 
-def current_snapshot(episode_id: int, audience: str, revision: int = 0) -> dict[str, Any]:
-    """The snapshot for a view (the state endpoint, a command's answer). When this process
-    runs a hub it is the hub's shared one, so a change is built once for everyone; otherwise
-    (tests, a plain WSGI server) it is built here. ``revision`` asks for one at least that new.
+def current_snapshot(
+    episode_id: int, audience: str, principal: str, revision: int = 0
+) -> dict[str, Any]:
+    """The snapshot for a view (the state endpoint, a command's answer), with a stream link
+    signed now for ``principal`` (who asked). When this process runs a hub it is the hub's
+    shared one, so a change is built once for everyone; otherwise (tests, a plain WSGI server)
+    it is built here. ``revision`` asks for one at least that new.
     """
     if hub.running and hub.loop is not None and not in_loop(hub.loop):
         built = hub.built.get((episode_id, audience))  # a dict read: safe from any thread
@@ -357,10 +393,11 @@ def current_snapshot(episode_id: int, audience: str, revision: int = 0) -> dict[
             data = built.data
         else:
             data = hub.snapshot_from_thread(episode_id, audience, revision)
-        # The shared snapshot's stream link was signed when it was built, maybe longer ago
-        # than a link lasts: a screen reconnecting after a quiet spell needs one signed now.
-        return {**data, "stream_url": stream_url(episode_id, audience)}
-    return build_snapshot(episode_id, audience)
+    else:
+        data = build_snapshot(episode_id, audience)
+    # Signed now and for this asker: the shared snapshot is everyone's, and a link lasts only
+    # so long (a screen reconnecting after a quiet spell needs one signed now).
+    return {**data, "stream_url": stream_url(episode_id, audience, principal)}
 
 
 def in_loop(loop: asyncio.AbstractEventLoop) -> bool:
@@ -403,7 +440,7 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
     parts = scope["path"].strip("/").split("/")
     query = parse_qs(scope.get("query_string", b"").decode())
     try:
-        episode_id, audience = read_token(query.get("token", [""])[0])
+        episode_id, audience, principal = read_token(query.get("token", [""])[0])
         if parts[-1] != str(episode_id):
             raise signing.BadSignature("token for another episode")
     except signing.SignatureExpired:
@@ -411,6 +448,9 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
         return
     except (signing.BadSignature, ValueError, KeyError):
         await respond(send, 403, b"This stream link is not valid.", b"text/plain")
+        return
+    if not await asyncio.to_thread(allowed_in_thread, {(episode_id, audience, principal)}):
+        await respond(send, 403, b"This stream link no longer works.", b"text/plain")
         return
     key = (episode_id, audience)
     try:
@@ -429,7 +469,7 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
             ],
         }
     )
-    subscriber = hub.subscribe(key, send)
+    subscriber = hub.subscribe(key, send, principal)
     subscriber.deliver(f"retry: {RETRY_MS}\n\n".encode() + first.payload)
     if first.revision < hub.revisions.get(episode_id, 0):
         hub.mark(episode_id)  # it changed while this screen was connecting: send it that too

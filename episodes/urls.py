@@ -78,6 +78,7 @@ urlpatterns = [
     path("episodes/<id:pk>/live/host/", live.host, name="live_host"),
     path("episodes/<id:pk>/live/state/", live.state, name="live_state"),
     path("episodes/<id:pk>/live/rehearsal/", live.rehearsal, name="live_rehearsal"),
+    path("episodes/<id:pk>/live/read/", live.message_read, name="live_message_read"),
     path(
         "episodes/<id:pk>/live/questions/<id:question_pk>/",
         live.question_status,

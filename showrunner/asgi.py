@@ -8,17 +8,20 @@ coroutine each rather than a thread each, and the clock screens time their round
 """
 
 import gc
+import ipaddress
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "showrunner.settings")
 django_wsgi = get_wsgi_application()  # sets Django up, which the import below needs
 
 from episodes import push  # noqa: E402
+from showrunner import limits  # noqa: E402
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -30,6 +33,12 @@ Send = Callable[[Message], Awaitable[None]]
 WSGI_THREADS = int(os.environ.get("SHOWRUNNER_WSGI_THREADS", "8"))
 
 django_app = WSGIMiddleware(django_wsgi, workers=WSGI_THREADS)
+
+LOCAL_ONLY = (
+    "This Showrunner is a local install (no SECRET_KEY is set): it answers this machine only.\n"
+    "To serve other machines, set SECRET_KEY, ALLOWED_HOSTS and SHOWRUNNER_BASE_URL as the "
+    "README's production section says."
+)
 
 
 async def lifespan(receive: Receive, send: Send) -> None:
@@ -48,14 +57,33 @@ async def lifespan(receive: Receive, send: Send) -> None:
             return
 
 
+def is_loopback(client: tuple[str, int] | None) -> bool:
+    if client is None:
+        return True  # a Unix socket: only this machine reaches it
+    try:
+        return ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:
+        return False
+
+
 async def application(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
         return
+    if settings.LOCAL and scope["type"] == "http" and not is_loopback(scope.get("client")):
+        # A local install's key is on this machine's disk only, and its site is plain HTTP:
+        # however uvicorn was started, it answers this machine alone.
+        await limits.refuse(send, 403, LOCAL_ONLY)
+        return
+    if scope["type"] == "http":
+        refusal = limits.body_refusal(scope)
+        if refusal is not None:
+            await limits.refuse(send, *refusal)
+            return
     path = scope.get("path", "")
     if scope["type"] == "http" and path.startswith("/live/"):
         if path.startswith("/live/stream/"):
-            await push.stream(scope, receive, send)
+            await limits.limited_stream(scope, receive, send)
             return
         if path == "/live/time":
             await push.server_time(scope, receive, send)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from episodes.models import Episode, Role, Show
+from episodes.models import Episode, Role, Show, ShowRole
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -51,12 +51,19 @@ def require(user: User, show: Show, action: Action) -> None:
         raise PermissionDenied(f"You cannot {action} {show.name}.")
 
 
-def visible_shows(user: User) -> QuerySet[Show]:
+def shows_for(user: User, action: Action) -> QuerySet[Show]:
+    """The shows on which ``user`` may do ``action`` (staff: every show)."""
     if is_staff(user):
         return Show.objects.all()
     if not user.is_authenticated or not user.is_active:
         return Show.objects.none()
-    return Show.objects.filter(roles__user=user).distinct()
+    return Show.objects.filter(
+        pk__in=ShowRole.objects.filter(user=user, role__in=ALLOWED[action]).values("show_id")
+    )
+
+
+def visible_shows(user: User) -> QuerySet[Show]:
+    return shows_for(user, Action.VIEW)
 
 
 def get_episode(

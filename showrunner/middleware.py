@@ -1,11 +1,13 @@
 """Middleware of our own."""
 
+from collections.abc import Callable
 from functools import cached_property
 
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_cache_control
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -29,3 +31,22 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     @cached_property
     def policy(self) -> str:
         return build_policy()
+
+
+class NoStoreForTeamMiddleware:
+    """``Cache-Control: no-store`` on everything a logged-in user is sent.
+
+    Team pages hold guests' contact details, private links and notes: a shared computer's
+    browser cache, or a cache between, must not keep them after the user logs out. (The guest
+    portal marks its own answers so; static files are answered by whitenoise before this.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,16 +1,22 @@
 """Settings for Showrunner: one file, configured from the environment.
 
-Defaults give a working local install (SQLite under ``var/``, DEBUG on); production sets
-``DEBUG=false`` with ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``.
+Without ``SECRET_KEY`` in the environment Showrunner runs as a local install: a key of its own,
+made on first use and kept in the data folder, a plain-HTTP site on loopback names only, static
+files and uploads served by the app. A deployment sets ``SECRET_KEY``, ``ALLOWED_HOSTS`` and
+``DATABASE_URL``, and gets HTTPS by default. ``DEBUG`` is off unless asked for.
 """
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -28,17 +34,58 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+def local_secret_key(folder: Path) -> str:
+    """This install's own key: made on first use, kept in ``folder/secret_key`` (mode 0600).
 
+    Written to a temporary file and linked into place, so two processes starting at once (the
+    server and a management command) end up with the same key and never read a half-written one.
+    """
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"{path} holds no usable key: delete it to make a new one.")
+    return key
+
+
+def base_url(host: str, port: str) -> str:
+    """The address a browser on this machine uses for a server listening on ``host:port``."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 (listening everywhere: loopback reaches it)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+DEBUG = envbool("DEBUG", False)
+DATA_DIR = Path(os.environ.get("SHOWRUNNER_DATA_DIR", BASE_DIR / "var"))
+
+# A local install (no SECRET_KEY given) answers on loopback names only, over plain HTTP, and
+# bin/run refuses to listen anywhere else: its key protects nothing a deployment would expose.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
+LOCAL = not SECRET_KEY
+if LOCAL:
+    SECRET_KEY = local_secret_key(DATA_DIR)
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-if not DEBUG and not ALLOWED_HOSTS:
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ",".join(LOOPBACK_HOSTS) if DEBUG or LOCAL else "")
+if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off (comma-separated).")
+if LOCAL and set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to serve other hosts than loopback: without it Showrunner is a "
+        "local install on a key of its own and answers on localhost, 127.0.0.1 and [::1] only."
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -51,6 +98,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    "axes",
+    "django_ratelimit",
     "episodes",
     "speakers",
 ]
@@ -62,10 +111,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "showrunner.middleware.NoStoreForTeamMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "showrunner.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "showrunner.urls"
@@ -95,7 +146,6 @@ TEMPLATES = [
 
 # SQLite under var/ by default; DATABASE_URL (postgres://...) selects PostgreSQL.
 # Persistent connections matter: without them a one-row view served a tenth of the requests.
-DATA_DIR = Path(os.environ.get("SHOWRUNNER_DATA_DIR", BASE_DIR / "var"))
 CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "600"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
@@ -134,6 +184,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "showrunner.throttle.LoginThrottleBackend",  # django-axes: locked out after failures
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -153,12 +207,18 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or envbool("SHOWRUNNER_PLAIN_STATIC", False)
+            if DEBUG or LOCAL or envbool("SHOWRUNNER_PLAIN_STATIC", False)
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# A local install serves static files straight from the source folders, looked up per request:
+# no collectstatic, and an edited stylesheet shows at once.
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL
+WHITENOISE_AUTOREFRESH = DEBUG or LOCAL
+# Uploaded photos: served by the app in a local install (no web server in front), by the web
+# server from MEDIA_ROOT in a deployment.
+SERVE_MEDIA = DEBUG or LOCAL
 
 # Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -183,13 +243,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# HTTPS, on by default whenever DEBUG is off: plain HTTP is redirected, browsers are told to
-# come back over HTTPS only (HSTS), and cookies travel over HTTPS only. HTTPS=false serves
-# plain HTTP (a local try-out with DEBUG off). Behind a proxy that terminates TLS, set
+# HTTPS, on by default in a deployment (SECRET_KEY given, DEBUG off): plain HTTP is redirected,
+# browsers are told to come back over HTTPS only (HSTS), and cookies travel over HTTPS only.
+# A local install serves plain HTTP on loopback. HTTPS=false serves plain HTTP in a deployment
+# too (a try-out). Behind a proxy that terminates TLS, set
 # TRUST_X_FORWARDED_PROTO=true so a request it forwarded over HTTPS counts as HTTPS (the proxy
 # must set X-Forwarded-Proto itself, never pass on the client's), and SECURE_SSL_REDIRECT=false
 # if the proxy redirects already.
-HTTPS = envbool("HTTPS", not DEBUG)
+HTTPS = envbool("HTTPS", not DEBUG and not LOCAL)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
@@ -222,8 +283,49 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Showrunner <showrunner@localhost>")
 
-# Where guests' links and reminder emails point (emails are sent without a request).
-SHOWRUNNER_BASE_URL = os.environ.get("SHOWRUNNER_BASE_URL", "http://127.0.0.1:8000")
+# Where guests' links and reminder emails point (emails are sent without a request): the address
+# bin/run listens on (HOST, PORT) unless the site's own address is given.
+SHOWRUNNER_BASE_URL = os.environ.get("SHOWRUNNER_BASE_URL") or base_url(
+    os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+)
+
+# Bounds the ASGI entry enforces (showrunner/limits.py): request bodies, larger for the upload
+# forms (a 5 MB photo, a 2 MB import file or 500,000 pasted characters), and live streams open
+# at once per link and per client address, in each worker process.
+SHOWRUNNER_MAX_REQUEST_BYTES = int(os.environ.get("SHOWRUNNER_MAX_REQUEST_BYTES", "1000000"))
+SHOWRUNNER_MAX_UPLOAD_BYTES = int(os.environ.get("SHOWRUNNER_MAX_UPLOAD_BYTES", "8000000"))
+SHOWRUNNER_MAX_STREAMS_PER_LINK = int(os.environ.get("SHOWRUNNER_MAX_STREAMS_PER_LINK", "50"))
+SHOWRUNNER_MAX_STREAMS_PER_CLIENT = int(os.environ.get("SHOWRUNNER_MAX_STREAMS_PER_CLIENT", "50"))
+
+# A cache shared by every worker process, for the throttles' counters: the database by default
+# (its table made by `migrate`), Redis when REDIS_URL (or CACHE_URL) names one.
+REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL must be a redis:// address, not {REDIS_URL!r}.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "showrunner.cache.DatabaseCache", "LOCATION": "showrunner_cache"}
+    )
+}
+# django-ratelimit lists only the third-party Redis and memcached caches as supported; Django's
+# own Redis cache increments atomically too, and ours is the database cache made atomic
+# (showrunner/cache.py).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Throttles (showrunner/throttle.py): wrong guesses per client address in a window, then 429.
+SHOWRUNNER_THROTTLE_GUEST_LINKS = os.environ.get("SHOWRUNNER_THROTTLE_GUEST_LINKS", "20/h")
+SHOWRUNNER_THROTTLE_CALENDAR_KEYS = os.environ.get("SHOWRUNNER_THROTTLE_CALENDAR_KEYS", "20/h")
+SHOWRUNNER_THROTTLE_API_TOKENS = os.environ.get("SHOWRUNNER_THROTTLE_API_TOKENS", "20/h")
+# Logins (django-axes): a username is locked out from an address after this many failures in a
+# row, for AXES_COOLOFF_TIME; a good login resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("SHOWRUNNER_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SHOWRUNNER_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "showrunner.throttle.login_locked_out"
+AXES_VERBOSE = False
 
 # Time zone new shows start in when nothing else says (an importer creating a show, say).
 SHOWRUNNER_DEFAULT_TIME_ZONE = os.environ.get("SHOWRUNNER_DEFAULT_TIME_ZONE", "UTC")

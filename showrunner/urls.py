@@ -1,15 +1,20 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import FileResponse, HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     # Looked up per request: the hashed name exists only once collectstatic has run.
     return HttpResponsePermanentRedirect(static_url("favicon.svg"))
+
+
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """An uploaded file, where no web server in front serves MEDIA_ROOT (a local install)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 urlpatterns = [
@@ -22,6 +27,7 @@ urlpatterns = [
     path("", include("episodes.urls")),
 ]
 
-# Uploaded avatars while DEBUG is on (static() adds nothing otherwise); in production the web
-# server in front serves MEDIA_ROOT.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded photos in a local install or with DEBUG on, where no web server is in front; in a
+# deployment the web server in front serves MEDIA_ROOT.
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media)]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -31,13 +33,23 @@ class ProfileChangeInline(admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_group", "email", "pronouns", "time_zone", "updated_at"]
-    list_filter = ["is_group"]
+    list_display = ["name", "show", "is_group", "email", "pronouns", "time_zone", "updated_at"]
+    list_filter = ["show", "is_group"]
+    list_select_related = ["show"]
     search_fields = ["name", "email"]
     ordering = ["name"]
     readonly_fields = ["private_link"]
     inlines = [AppearanceInline, ProfileChangeInline]
     actions = ["new_links", "revoke_links"]
+
+    def save_model(self, request: HttpRequest, obj: Speaker, form: Any, change: bool) -> None:
+        # Only what this form changed: a link revoked meanwhile must stay revoked.
+        if change:
+            concrete = {f.name for f in Speaker._meta.concrete_fields}
+            fields = [name for name in form.changed_data if name in concrete]
+            obj.save(update_fields=[*fields, "updated_at"])
+        else:
+            obj.save()
 
     @admin.display(description="Private link")
     def private_link(self, speaker: Speaker) -> str:

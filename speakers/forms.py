@@ -1,5 +1,6 @@
 """The guest's own profile form. It validates and cleans; saving records what changed."""
 
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,22 @@ from . import avatars
 from .models import ProfileChange, Speaker
 
 TRACKED = ["name", "pronouns", "pronunciation", "bio", "links", "time_zone"]
+
+# Characters a name must not hold: controls, line and paragraph separators, and the invisible
+# and text-direction marks that make a name read as someone else's, or reorder the text around
+# it (U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates). The joiners U+200C and
+# U+200D stay allowed: Persian and Indic names and emoji need them.
+CONTROL = {"Cc", "Cs", "Co", "Zl", "Zp"}
+INVISIBLE = {
+    "\u00ad", "\u061c", "\u115f", "\u1160", "\u180e", "\u200b", "\u200e", "\u200f",
+    *map(chr, range(0x202A, 0x202F)), "\u2060", *map(chr, range(0x2061, 0x2065)),
+    *map(chr, range(0x2066, 0x206A)), "\u3164", "\ufeff", "\uffa0",
+}  # fmt: skip
+
+
+def comparable(name: str) -> str:
+    """A name as people read it: compatibility forms folded, case and spacing ignored."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class ProfileForm(forms.ModelForm):
@@ -49,6 +66,45 @@ class ProfileForm(forms.ModelForm):
             self.initial["links"] = "\n".join(self.instance.links)
         self.processed: dict[str, Any] = {}
 
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        hidden = [c for c in name if c in INVISIBLE or unicodedata.category(c) in CONTROL]
+        if hidden:
+            code = f"U+{ord(hidden[0]):04X}"
+            raise ValidationError(
+                f"Your name holds an invisible or text-direction character ({code}); "
+                "please type it without."
+            )
+        renamed = comparable(name) != comparable(self.instance.name)
+        if renamed and comparable(name) in self.taken_names():
+            raise ValidationError(
+                "Someone else on your episodes is called that. Please use your own name."
+            )
+        return name
+
+    def taken_names(self) -> set[str]:
+        """The names of everyone else on this guest's episodes: the other speakers and the
+        shows' team, as :func:`comparable` gives them."""
+        from django.contrib.auth import get_user_model
+
+        from episodes.models import Appearance, ShowRole
+
+        speaker = self.instance
+        episodes = Appearance.objects.filter(speaker=speaker).values("episode")
+        others = (
+            Appearance.objects.filter(episode__in=episodes)
+            .exclude(speaker=speaker)
+            .values_list("speaker__name", flat=True)
+        )
+        shows = Appearance.objects.filter(speaker=speaker).values("episode__show")
+        team = get_user_model().objects.filter(
+            pk__in=ShowRole.objects.filter(show__in=shows).values("user")
+        )
+        names = set(others)
+        for user in team:
+            names.update({user.get_full_name(), user.get_username(), user.first_name})
+        return {comparable(name) for name in names if name.strip()}
+
     def clean_links(self) -> list[str]:
         found = []
         check = URLValidator(schemes=["http", "https"])
@@ -83,7 +139,11 @@ class ProfileForm(forms.ModelForm):
         return upload
 
     def save_with_history(self, *, now: datetime) -> Speaker:
-        """Save, and record for the producer which fields changed from what to what."""
+        """Save what the guest changed, and record it for the producer (from what to what).
+
+        Only the changed columns are written: the private link's secret and expiry, which the
+        producer may revoke while this form is open, are never written back from this copy.
+        """
         speaker: Speaker = self.instance
         before = Speaker.objects.get(pk=speaker.pk)
         with transaction.atomic():
@@ -102,7 +162,10 @@ class ProfileForm(forms.ModelForm):
                             lambda old=replaced: old.storage.delete(old.name)  # type: ignore[misc]
                         )
                 changes["avatar"] = [before.avatar.name or "", speaker.avatar.name]
-            speaker.save()
             if changes:
+                written = [name for name in changes if name != "avatar"]
+                if "avatar" in changes:
+                    written += list(self.processed)
+                speaker.save(update_fields=[*written, "updated_at"])
                 ProfileChange.objects.create(speaker=speaker, changed_at=now, fields=changes)
         return speaker

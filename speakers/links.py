@@ -67,18 +67,33 @@ def ensure_link(speaker: Speaker) -> str:
 
 
 def regenerate(speaker: Speaker, *, expires_at: datetime | None = None) -> str:
-    """A new link; every earlier one stops working."""
-    speaker.link_secret = new_secret()
-    speaker.link_expires_at = expires_at
-    speaker.save(update_fields=["link_secret", "link_expires_at", "updated_at"])
+    """A new link; every earlier one stops working.
+
+    The link's columns change only through their own UPDATE, never with a whole-row save, so a
+    profile save in flight cannot write an old secret back (speakers/forms.py saves only the
+    fields it changed).
+    """
+    secret = new_secret()
+    Speaker.objects.filter(pk=speaker.pk).update(
+        link_secret=secret, link_expires_at=expires_at, updated_at=timezone.now()
+    )
+    speaker.link_secret, speaker.link_expires_at = secret, expires_at
     token = token_for(speaker)
     assert token is not None
     return token
 
 
 def revoke(speaker: Speaker) -> None:
+    Speaker.objects.filter(pk=speaker.pk).update(link_secret="", updated_at=timezone.now())
     speaker.link_secret = ""
-    speaker.save(update_fields=["link_secret", "updated_at"])
+
+
+def set_expiry(speaker: Speaker, expires_at: datetime | None) -> None:
+    """When the link stops working (None: never); the secret itself stays as it is."""
+    Speaker.objects.filter(pk=speaker.pk).update(
+        link_expires_at=expires_at, updated_at=timezone.now()
+    )
+    speaker.link_expires_at = expires_at
 
 
 def absolute_url(speaker: Speaker) -> str:

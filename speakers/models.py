@@ -1,13 +1,19 @@
 """People who appear on shows: hosts, guests, presenters, and groups addressed as one."""
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
+from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
 from showrunner import bounds
 from showrunner.timezones import validate_time_zone
+
+if TYPE_CHECKING:
+    from episodes.models import Show
 
 
 def validate_links(value: object) -> None:
@@ -34,9 +40,37 @@ def validate_links(value: object) -> None:
             ) from None
 
 
-class Speaker(models.Model):
-    """A person (or a group such as "the widget team") reused across episodes and shows."""
+class SpeakerQuerySet(models.QuerySet["Speaker"]):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> "SpeakerQuerySet":
+        """The speakers of the shows ``user`` has a role on (staff: all of them).
 
+        Every lookup of speakers on someone's behalf starts here, so a forgotten check finds
+        nothing rather than another show's guests.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if getattr(user, "is_staff", False):
+            return self.all()
+        show_role = apps.get_model("episodes", "ShowRole")
+        return self.filter(show__in=show_role.objects.filter(user=user).values("show_id"))
+
+
+class Speaker(models.Model):
+    """A person (or a group such as "the widget team") on the episodes of one show.
+
+    Someone who appears on two shows is two speakers, each with its own private link and
+    profile: one show's team never sees, links to or changes another show's guests.
+    """
+
+    show = models.ForeignKey(
+        "episodes.Show",
+        on_delete=models.CASCADE,
+        related_name="speakers",
+        null=True,
+        blank=True,
+        help_text="The show this person appears on. Empty only for people on no show yet "
+        "(from before speakers belonged to shows); only staff see those.",
+    )
     name = models.CharField(max_length=200, validators=bounds.TEXT)
     is_group = models.BooleanField(
         default=False, help_text="A team or group addressed as one, such as “widget team”."
@@ -68,9 +102,11 @@ class Speaker(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SpeakerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["name"])]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["show", "name"])]
 
     def __str__(self) -> str:
         return self.name
@@ -82,6 +118,27 @@ class Speaker(models.Model):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else ""
+
+    def copy_to(self, show: "Show") -> "Speaker":
+        """The same person as a speaker of ``show``: their profile and contact details are
+        copied (photos as files of their own), their private link never is."""
+        copy = Speaker(
+            show=show,
+            **{name: getattr(self, name) for name in COPIED_FIELDS},
+        )
+        for field in ("avatar", "avatar_small"):
+            original = getattr(self, field)
+            if original.name and original.storage.exists(original.name):
+                with original.storage.open(original.name) as content:
+                    getattr(copy, field).save(original.name.rsplit("/", 1)[-1], content, save=False)
+        copy.save()
+        return copy
+
+
+# What a copy of a speaker into another show takes along: never the link secret or expiry.
+COPIED_FIELDS = [
+    "name", "is_group", "email", "pronouns", "pronunciation", "bio", "links", "time_zone",
+]  # fmt: skip
 
 
 _FIELD_ORDER = {

@@ -16,4 +16,5 @@ urlpatterns = [
         name="guest_episode_calendar",
     ),
     path("guest/<str:token>/episodes/<id:pk>/live/", views.live_state, name="guest_live_state"),
+    path("guest/<str:token>/episodes/<id:pk>/live/read/", views.live_read, name="guest_live_read"),
 ]

@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from episodes import onair
+from episodes import onair, stream_access
 from episodes.models import Appearance, Episode, Question, Segment
 from episodes.push import current_snapshot
+from showrunner import throttle
 from showrunner.timezones import time_zone_names
 
 from . import calendar, links
@@ -48,8 +49,11 @@ def guest_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @wraps(view)
     def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if throttle.blocked(request, "guest-link"):
+            return throttle.too_many(request)
         speaker = links.speaker_for(token, now=timezone.now())
         if speaker is None:
+            throttle.wrong_guess(request, "guest-link")
             return invalid_link(request)
         request.guest = speaker  # type: ignore[attr-defined]
         request.guest_token = token  # type: ignore[attr-defined]
@@ -63,8 +67,11 @@ def zone_of(speaker: Speaker, fallback: str) -> zoneinfo.ZoneInfo:
 
 
 def appearances_of(speaker: Speaker) -> list[Appearance]:
+    """The guest's appearances: on their own show's episodes only."""
     return list(
-        Appearance.objects.filter(speaker=speaker, episode__is_template=False)
+        Appearance.objects.filter(
+            speaker=speaker, episode__show_id=speaker.show_id, episode__is_template=False
+        )
         .select_related("episode__show")
         .order_by("episode__starts_at", "episode__air_date")
     )
@@ -111,7 +118,10 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
 def own_appearance(speaker: Speaker, episode_pk: int) -> Appearance | None:
     return (
         Appearance.objects.filter(
-            speaker=speaker, episode_id=episode_pk, episode__is_template=False
+            speaker=speaker,
+            episode_id=episode_pk,
+            episode__show_id=speaker.show_id,
+            episode__is_template=False,
         )
         .select_related("episode__show")
         .first()
@@ -173,6 +183,7 @@ def episode(request: HttpRequest, token: str, pk: int) -> HttpResponse:
                 "episode": episode.pk,
                 "appearance": appearance.pk,
                 "state_url": reverse("guest_live_state", args=[token, episode.pk]),
+                "read_url": reverse("guest_live_read", args=[token, episode.pk]),
                 "time_url": "/live/time",
                 "can_call": False,
                 "user": "",
@@ -190,8 +201,30 @@ def live_state(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     if appearance is None:
         return invalid_link(request)
     audience = onair.guest_audience(appearance.pk)
-    data = current_snapshot(pk, audience)
+    data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
     return JsonResponse({"state": onair.at_now(data, timezone.now())})
+
+
+@require_POST
+@guest_view
+def live_read(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The guest tapped "Got it" on the message the show caller sent them."""
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    appearance = own_appearance(speaker, pk)
+    if appearance is None:
+        return invalid_link(request)
+    message = request.POST.get("message", "")
+    read = (
+        message.isdecimal()
+        and len(message) < 19
+        and onair.read_message(appearance.episode, int(message), now=timezone.now(), to=appearance)
+    )
+    audience = onair.guest_audience(appearance.pk)
+    data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
+    body = {"ok": bool(read), "state": onair.at_now(data, timezone.now())}
+    if not read:
+        body["error"] = "That message is no longer showing."
+    return JsonResponse(body, status=200 if read else 409)
 
 
 @require_GET

@@ -23,6 +23,18 @@ def _plain_static_and_media(
 
 
 @pytest.fixture(autouse=True)
+def _a_cache_of_its_own(settings: SettingsWrapper, request: pytest.FixtureRequest) -> None:
+    """Each test starts with the throttles' counters at zero, and needs no database for them
+    (tests/showrunner/test_throttle.py covers the shared database cache itself)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: SettingsWrapper) -> None:
     """Test users are made by the hundred: a deliberately slow hash would dominate the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

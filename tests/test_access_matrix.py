@@ -79,6 +79,7 @@ EXPECTED: dict[str, Expect] = {
     "guest_episode": Expect(GUEST_EPISODE, NOT_ALLOWED),
     "guest_episode_calendar": Expect(GUEST_EPISODE, NOT_ALLOWED),
     "guest_live_state": Expect(GUEST_EPISODE, NOT_ALLOWED),
+    "guest_live_read": Expect(NOT_ALLOWED, GUEST_EPISODE),
     # Shows
     "home": Expect(LOGGED_IN, NOT_ALLOWED),
     "show_detail": Expect(TEAM, NOT_ALLOWED),
@@ -124,6 +125,7 @@ EXPECTED: dict[str, Expect] = {
     "live_host": Expect(TEAM, NOT_ALLOWED),
     "live_state": Expect(TEAM, NOT_ALLOWED),
     "live_rehearsal": Expect(NOT_ALLOWED, CALL),
+    "live_message_read": Expect(NOT_ALLOWED, TEAM),
     "live_question": Expect(NOT_ALLOWED, CALL),
     "live_command": Expect(NOT_ALLOWED, CALL),
     # The HTTP API
@@ -132,7 +134,7 @@ EXPECTED: dict[str, Expect] = {
     "api_live_command": Expect(NOT_ALLOWED, API_CALL),
 }
 # Not ours to enumerate: Django's admin (staff only, its own tests) and uploaded files served
-# only while DEBUG is on.
+# by a local install (where no web server is in front).
 SKIPPED_PREFIXES = ("admin/", "^media/")
 
 

@@ -13,6 +13,8 @@ from django.core.validators import EmailValidator, URLValidator
 
 from showrunner import bounds
 
+from .. import limits
+
 EVERYONE = "all"  # the addressee that stands for everyone on the episode ("Both", "all")
 
 SEGMENT_KINDS = ("hook", "news", "intro", "questions", "demo", "wrap_up", "other")
@@ -183,8 +185,15 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
             check_url(f"{where}.links[{link_index}]", link)
         names[speaker.name.lower()] = speaker
 
+    if len(doc.segments) > limits.MAX_SEGMENTS_PER_EPISODE:
+        limit = limits.MAX_SEGMENTS_PER_EPISODE
+        raise fail("segments", f"{len(doc.segments)} segments; an episode holds at most {limit}.")
     for index, segment in enumerate(doc.segments):
         where = f"segments[{index}]"
+        if len(segment.questions) > limits.MAX_QUESTIONS_PER_SEGMENT:
+            limit = limits.MAX_QUESTIONS_PER_SEGMENT
+            reason = f"{len(segment.questions)} questions; a segment holds at most {limit}."
+            raise fail(f"{where}.questions", reason)
         if not segment.title.strip():
             raise fail(f"{where}.title", "must not be empty.")
         check_length(f"{where}.title", segment.title, 200)
@@ -211,6 +220,7 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
             q_where = f"{where}.questions[{q_index}]"
             if not question.text.strip():
                 raise fail(f"{q_where}.text", "must not be empty.")
+            check_length(f"{q_where}.text", question.text, limits.MAX_QUESTION_LENGTH)
             if question.status not in ("planned", "asked", "skipped"):
                 raise fail(f"{q_where}.status", "must be planned, asked or skipped.")
             if EVERYONE in question.addressed_to and len(question.addressed_to) > 1:

@@ -264,6 +264,18 @@ YOUTUBE_URL = re.compile(
     r"|youtu\.be/)(?P<id>[\w-]{6,})"
 )
 LEAVE_OUT_OF_TOPICS = {"hook", "wrap_up"}
+TAG = re.compile(r"<[^<>]*>")  # no nested repetition: linear in the text's length
+
+
+def body_text(text: str) -> str:
+    """Text for the post's Markdown body with no HTML in it: ``<`` as ``&lt;``, which Markdown
+    shows as itself, so a name like ``<script>`` reads as typed and never runs."""
+    return text.replace("<", "&lt;")
+
+
+def front_text(text: str) -> str:
+    """Text for the front matter, which themes put into pages: tags and any ``<`` taken out."""
+    return TAG.sub("", text).replace("<", "")
 
 
 def render(doc: EpisodeDocument, *, avatars: dict[str, str] | None = None) -> str:
@@ -279,6 +291,7 @@ def render(doc: EpisodeDocument, *, avatars: dict[str, str] | None = None) -> st
     title = title or doc.title or doc.show_name or "Episode"
     if not doc.title and doc.number is not None:
         title = f"{doc.show_name or 'Episode'} - Episode {doc.number}"
+    title = front_text(title)
     front: list[str] = [
         scalar("title", title),
         scalar("linkTitle", title),
@@ -290,7 +303,7 @@ def render(doc: EpisodeDocument, *, avatars: dict[str, str] | None = None) -> st
         ]
     authors = [
         {
-            "name": s.name,
+            "name": front_text(s.name),
             **({"email": s.email} if s.email else {}),
             **({"avatar": avatars[s.name]} if avatars.get(s.name) else {}),
         }
@@ -310,8 +323,8 @@ def render(doc: EpisodeDocument, *, avatars: dict[str, str] | None = None) -> st
     presenters_line = presenter_sentence([s for s in doc.speakers if s.role != "producer"])
     if presenters_line:
         sections += ["## Presenters", "", presenters_line, ""]
-    topics = doc.description.strip() or "\n".join(
-        f"- {segment.title}"
+    topics = body_text(doc.description.strip()) or "\n".join(
+        f"- {body_text(segment.title)}"
         for segment in doc.segments
         if segment.kind not in LEAVE_OUT_OF_TOPICS and segment.title.strip()
     )
@@ -320,7 +333,7 @@ def render(doc: EpisodeDocument, *, avatars: dict[str, str] | None = None) -> st
     if doc.recording_url:
         video = YOUTUBE_URL.match(doc.recording_url)
         if video:
-            shortcode_title = (doc.title or title).replace('"', "'")
+            shortcode_title = front_text(doc.title or title).replace('"', "'")
             embed = f'{{{{< youtube id="{video["id"]}" title="{shortcode_title}" >}}}}'
         else:
             embed = f"[Watch the recording]({doc.recording_url})"
@@ -341,7 +354,10 @@ def markdown_link(text: str, url: str) -> str:
 
 
 def presenter_sentence(speakers: list[SpeakerDoc]) -> str:
-    names = [markdown_link(s.name, s.links[0]) if s.links else s.name for s in speakers]
+    names = [
+        markdown_link(body_text(s.name), s.links[0]) if s.links else body_text(s.name)
+        for s in speakers
+    ]
     if not names:
         return ""
     joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from showrunner import bounds
 from showrunner.auth import Action, can, get_episode, get_show
 
-from .. import chapters, report, reporting
+from .. import chapters, editing, report, reporting
 from ..exporting import chapters_text, episodes_for_export, recap_post, recorded_chapters
 from ..formats import ParseError
 from ..models import Episode, Segment
@@ -157,7 +156,8 @@ def episode_chapters(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         episode = get_episode(request.user, pk, Action.EDIT)
         if "reset" in request.POST:
-            Episode.objects.filter(pk=episode.pk).update(chapters="", revision=F("revision") + 1)
+            Episode.objects.filter(pk=episode.pk).update(chapters="")
+            editing.plan_changed(episode.pk, on_air=False)
             messages.success(request, "The chapters are back to the times recorded on air.")
             return redirect("episode_chapters", episode.pk)
         text = request.POST.get("chapters", "")
@@ -171,8 +171,9 @@ def episode_chapters(request: HttpRequest, pk: int) -> HttpResponse:
             # Compare-and-set: saved only over the version this editor started from.
             saved = Episode.objects.filter(
                 pk=episode.pk, chapters=request.POST.get("saved", "").replace("\r\n", "\n")
-            ).update(chapters=chapters.render(parsed), revision=F("revision") + 1)
+            ).update(chapters=chapters.render(parsed))
             if saved:
+                editing.plan_changed(episode.pk, on_air=False)
                 messages.success(request, "Chapters saved.")
                 return redirect("episode_chapters", episode.pk)
             conflict, status = True, 409

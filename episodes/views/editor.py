@@ -28,11 +28,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from showrunner import bounds
-from showrunner.auth import Action, get_episode, get_show
+from showrunner.auth import Action, get_episode, get_show, shows_for
 from speakers import emails, links
 from speakers.models import ProfileChange, Speaker
 
-from .. import editing, onair, reporting
+from .. import editing, limits, onair, reporting
 from ..editing import Actor, CannotUndo, Conflict
 from ..forms import (
     AppearanceForm,
@@ -400,6 +400,8 @@ def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         form = QuestionForm(data, instance=question)
         if not form.is_valid() and field in form.errors:
             return invalid(" ".join(form.errors[field]), f"{row} .question-error")
+        if field == "text":
+            limits.check_question_text(form.cleaned_data["text"])
         saved = editing.update_fields(
             question,
             {field: form.cleaned_data[field]},
@@ -409,6 +411,8 @@ def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         )
     except Conflict as exc:
         return conflict_response(request, pk, exc)
+    except limits.LimitReached as exc:
+        return invalid(str(exc), f"{row} .question-error")
     return saved_response(request, pk, saved, f"{row} .question-error")
 
 
@@ -472,12 +476,20 @@ def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRe
 # -- layout ----------------------------------------------------------------------------------
 
 
-def layout_change(request: HttpRequest, pk: int, change: Callable[[], object]) -> HttpResponse:
-    """Run a layout change; a stale layout answers 409 with the current editor."""
+def layout_change(
+    request: HttpRequest,
+    pk: int,
+    change: Callable[[], object],
+    limit_target: str = "#segment-limit-error",
+) -> HttpResponse:
+    """Run a layout change; a stale layout answers 409 with the current editor, one past the
+    episode's bounds (episodes/limits.py) 422 with the reason at ``limit_target``."""
     try:
         change()
     except Conflict as exc:
         return conflict_response(request, pk, exc)
+    except limits.LimitReached as exc:
+        return invalid(str(exc), limit_target)
     return layout_response(request, pk)
 
 
@@ -556,14 +568,13 @@ def add_question(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse
     target = f"#segment-{segment.pk} .new-question-error"
     if not text:
         return invalid("Write the question first.", target)
-    if len(text) > 2000:
-        return invalid("That question is over 2,000 characters.", target)
     if problem := bounds.text_problem(text):
         return invalid(f"The question {problem}", target)
     return layout_change(
         request,
         pk,
         lambda: editing.add_question(segment, text, layout_version(request), actor(request)),
+        limit_target=target,
     )
 
 
@@ -589,14 +600,22 @@ def add_news(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
+    """This show's guests matching the query; and, to copy over explicitly, the same people on
+    other shows the asker produces (staff: any show). Never another show's speaker itself."""
     episode = get_episode(request.user, pk, Action.EDIT)
     query = request.GET.get("q", "").strip()[:100]
-    speakers: QuerySet[Speaker] | list[Speaker] = []
+    speakers: list[Speaker] = []
+    elsewhere: list[Speaker] = []
     if query:
-        speakers = (
-            Speaker.objects.filter(name__icontains=query)
-            .exclude(appearances__episode=episode)
-            .order_by("name")[:8]
+        matching = Speaker.objects.filter(name__icontains=query).exclude(
+            appearances__episode=episode
+        )
+        speakers = list(matching.filter(show=episode.show).order_by("name")[:8])
+        elsewhere = list(
+            matching.filter(show__in=shows_for(request.user, Action.EDIT))
+            .exclude(show=episode.show)
+            .select_related("show")
+            .order_by("name", "show__name")[:8]
         )
     return render(
         request,
@@ -604,6 +623,7 @@ def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "episode": episode,
             "speakers": speakers,
+            "elsewhere": elsewhere,
             "query": query,
             "base": reverse("episode_editor", args=[episode.pk]),
         },
@@ -613,21 +633,31 @@ def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put one of this show's speakers on the episode, a copy of someone from another show
+    the asker produces (``copy``), or someone new (``name``)."""
     episode = load(request, pk)
     role = request.POST.get("role", Appearance.Role.GUEST)
     if role not in Appearance.Role.values:
         role = Appearance.Role.GUEST
     speaker_pk = int_field(request, "speaker")
+    copy_pk = int_field(request, "copy")
     name = " ".join(request.POST.get("name", "").split())
     target = "#guests-editor .guest-add-error"
     if speaker_pk:
-        speaker = get_object_or_404(Speaker, pk=speaker_pk)
+        speaker = get_object_or_404(Speaker.objects.filter(show=episode.show), pk=speaker_pk)
+    elif copy_pk:
+        original = get_object_or_404(
+            Speaker.objects.filter(show__in=shows_for(request.user, Action.EDIT)), pk=copy_pk
+        )
+        speaker = copy_speaker(original, episode)
     elif name:
         if len(name) > 200:
             return invalid("That name is over 200 characters.", target)
         if problem := bounds.text_problem(name):
             return invalid(f"The name {problem}", target)
-        speaker = Speaker.objects.create(name=name, is_group=name.lower().endswith(" team"))
+        speaker = Speaker.objects.create(
+            show=episode.show, name=name, is_group=name.lower().endswith(" team")
+        )
     else:
         return invalid("Pick someone or type a new name.", target)
     try:
@@ -635,8 +665,18 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
             Appearance.objects.create(episode=episode, speaker=speaker, role=role)
     except IntegrityError:
         return layout_response(request, pk, message=f"{speaker.name} is on the episode already.")
-    editing.bump_revision(episode.pk)
+    editing.plan_changed(episode.pk, on_air=True)
     return layout_response(request, pk)
+
+
+def copy_speaker(original: Speaker, episode: Episode) -> Speaker:
+    """The same person on this episode's show: the one copied before, or a new copy."""
+    existing = (
+        Speaker.objects.filter(show=episode.show, name=original.name, email__iexact=original.email)
+        .order_by("pk")
+        .first()
+    )
+    return existing or original.copy_to(episode.show)
 
 
 @login_required
@@ -667,10 +707,10 @@ def guest_link(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespons
             )
         if expires is not None and (problem := bounds.year_problem(expires)):
             return invalid(f"Expiry: {problem}", f"#appearance-{appearance.pk} .guest-error")
-        speaker.link_expires_at = (
-            datetime.combine(expires, time.max, tzinfo=episode.show.zone) if expires else None
+        links.set_expiry(
+            speaker,
+            datetime.combine(expires, time.max, tzinfo=episode.show.zone) if expires else None,
         )
-        speaker.save(update_fields=["link_expires_at", "updated_at"])
         until = f"works until the end of {expires:%-d %B %Y}." if expires else "does not expire."
         message = f"{speaker.name}'s link {until}"
     elif action == "send":
@@ -693,7 +733,7 @@ def remove_guest(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
     episode = load(request, pk)
     appearance = get_object_or_404(Appearance, pk=appearance_pk, episode=episode)
     appearance.delete()  # their questions stay, addressed to the others
-    editing.bump_revision(episode.pk)
+    editing.plan_changed(episode.pk, on_air=True)
     return layout_response(request, pk, message=f"{appearance.speaker.name} is off the episode.")
 
 

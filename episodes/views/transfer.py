@@ -14,7 +14,7 @@ from showrunner.auth import Action, get_episode, get_show
 from ..exporting import episode_document, episodes_for_export
 from ..formats import ParseError, episode_json, markdown_runsheet, read
 from ..forms import ImportForm
-from ..importing import AlreadyImported, save_document
+from ..importing import AlreadyImported, existing_speaker, save_document
 from ..models import Show
 
 
@@ -41,7 +41,11 @@ def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             context["document"] = episode_json.dumps(docs)
             context["previews"] = [
-                (doc, show.episodes.filter(number=doc.number).first() if doc.number else None)
+                (
+                    doc,
+                    show.episodes.filter(number=doc.number).first() if doc.number else None,
+                    [(p, existing_speaker(show, p.name, p.is_group)) for p in doc.speakers],
+                )
                 for doc in docs
             ]
     return render(request, "episodes/import.html", context)

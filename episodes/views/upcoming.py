@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.http import require_GET
 
-from showrunner import bounds
+from showrunner import bounds, throttle
 from showrunner.auth import Action, can
 from speakers import calendar
 
@@ -94,9 +94,12 @@ def show_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     show = get_object_or_404(Show, slug=slug)
     if not show.upcoming_public:
         key = request.GET.get("key", "")
+        if throttle.blocked(request, "calendar-key"):
+            return throttle.too_many(request)
         if not (key and constant_time_compare(key, feed_key(show))) and not can(
             request.user, show, Action.VIEW
         ):
+            throttle.wrong_guess(request, "calendar-key")
             raise Http404("No such calendar.")
     page = request.build_absolute_uri(reverse("show_upcoming", args=[show.slug]))
     return calendar.response(

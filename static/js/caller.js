@@ -94,6 +94,7 @@ for (const form of document.querySelectorAll("[data-message-form]")) {
       to: data.get("to") || "host",
       text: sent,
       flash: data.get("flash") === "on",
+      lasts: data.get("lasts") || "segment",
       clear,
     }).then(() => {
       // Empty the box for the next message, unless the next one is already being typed.

@@ -165,6 +165,8 @@ function render() {
   setHidden("hard-out-block", hardOut == null);
   setText("hard-out", hardOut == null ? "" : hardOut > 0 ? clockText(Math.ceil(hardOut / 1000)) : `passed ${clockText(Math.floor(-hardOut / 1000))} ago`);
 
+  renderMessages(s, now);
+
   if (display !== lastDisplay) {
     lastDisplay = display;
     document.dispatchEvent(new CustomEvent("live:flip", { detail: { display, at: now } }));
@@ -174,12 +176,6 @@ function render() {
 
 function renderStatic() {
   const s = state;
-  const message = s.message;
-  for (const box of root.querySelectorAll('[data-field="message"]')) {
-    box.hidden = !message;
-    box.textContent = message ? message.text : "";
-    box.classList.toggle("flash", Boolean(message && message.flash));
-  }
   const list = root.querySelector('[data-field="questions"]');
   if (list) {
     list.replaceChildren(
@@ -200,6 +196,74 @@ function renderStatic() {
   setText("controller", s.controller ? `${s.controller} is calling the show` : "No one is calling the show yet");
   document.dispatchEvent(new CustomEvent("live:state", { detail: s }));
 }
+
+// -- messages from the show caller -------------------------------------------------------------
+
+// A message shows until it is cleared or expires (a set time, or its segment ending: the
+// server clears those); its age and whether it was read are shown beside it.
+export function messageShowing(message, now) {
+  return Boolean(message) && (message.expires_at == null || now < message.expires_at);
+}
+
+export function ageText(at, now) {
+  const seconds = Math.max(0, Math.floor((now - at) / 1000));
+  if (seconds < 10) return "sent just now";
+  if (seconds < 120) return `sent ${seconds} s ago`;
+  if (seconds < 3600) return `sent ${Math.floor(seconds / 60)} min ago`;
+  return `sent ${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min ago`;
+}
+
+function renderMessages(s, now) {
+  const message = messageShowing(s.message, now) ? s.message : null;
+  for (const box of root.querySelectorAll('[data-field="message"]')) {
+    if (box.hidden !== !message) box.hidden = !message;
+    box.classList.toggle("flash", Boolean(message && message.flash));
+    box.classList.toggle("is-read", Boolean(message && message.read_at));
+    box.dataset.message = message ? String(message.id) : "";
+    const text = box.querySelector('[data-field="message-text"]') ?? box;
+    const wanted = message ? message.text : "";
+    if (text.textContent !== wanted) text.textContent = wanted;
+  }
+  setText("message-age", message ? ageText(message.at, now) : "");
+  setText("message-read-state", message ? (message.read_at ? `read ${ageText(message.read_at, now).slice(5)}` : "not read yet") : "");
+  for (const button of root.querySelectorAll("[data-message-read]")) {
+    button.hidden = !message || Boolean(message.read_at);
+  }
+  setHidden("message-read", !message || !message.read_at);
+  const list = root.querySelector('[data-field="guest-messages"]');
+  if (list) {
+    const lines = (s.guest_messages ?? [])
+      .filter((m) => messageShowing(m, now))
+      .map((m) => `${m.name}: ${m.text} · ${ageText(m.at, now)} · ${m.read_at ? "read" : "not read yet"}`);
+    if (list.dataset.lines !== lines.join("\n")) {
+      list.dataset.lines = lines.join("\n");
+      list.replaceChildren(
+        ...lines.map((line) => {
+          const item = document.createElement("li");
+          item.textContent = line;
+          return item;
+        }),
+      );
+    }
+  }
+}
+
+root.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-message-read]");
+  if (!button || !config.read_url) return;
+  const box = button.closest('[data-field="message"]');
+  const response = await fetch(config.read_url, {
+    method: "POST",
+    headers: { "X-CSRFToken": JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"] },
+    body: new URLSearchParams({ message: box?.dataset.message ?? "" }),
+  });
+  try {
+    const body = await response.json();
+    if (body.state) accept(body.state);
+  } catch {
+    // the stream brings the state anyway
+  }
+});
 
 // The next instant the display changes: the next whole second of the countdown (or count-up).
 function scheduleFlip(now) {

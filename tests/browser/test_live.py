@@ -113,7 +113,7 @@ def test_overtime_turns_red_and_counts_up(
     LiveState.objects.filter(episode=episode).update(
         segment_started_at=timezone.now() - timedelta(minutes=5, seconds=3)
     )
-    onair.touch(episode)
+    onair.live_changed(episode)
 
     root = host_page.locator("[data-live]")
     expect(root).to_have_attribute("data-phase", "overtime")

@@ -142,9 +142,13 @@ def test_commands_with_parameters_and_messages(
     assert jumped["segment"]["title"] == "Talk"
     assert added["segment"]["added_ms"] == 30_000
     assert message["message"] == {
+        "id": message["message"]["id"],
         "text": "Two minutes",
         "flash": True,
         "at": message["message"]["at"],
+        "lasts": "segment",
+        "expires_at": None,
+        "read_at": None,
     }
 
 
@@ -253,3 +257,80 @@ def test_the_host_view_is_for_anyone_on_the_show(client: Client, episode: Episod
     client.force_login(make_user((make_show(), Role.PRODUCER)))
     assert client.get(f"/episodes/{episode.pk}/live/host/").status_code == 403
     assert client.get(f"/episodes/{episode.pk}/live/state/").status_code == 403
+
+
+def test_five_quick_add_time_presses_add_five_minutes(
+    client: Client, episode: Episode, caller_token: str
+) -> None:
+    base = f"/api/episodes/{episode.pk}/live/"
+    _, started = post(client, base + "start", caller_token)
+
+    answers = [
+        post(
+            client, base + "add_time", caller_token, {"seconds": 60, "version": started["version"]}
+        )
+        for _ in range(5)
+    ]
+
+    assert [status for status, _ in answers] == [200] * 5
+    assert answers[-1][1]["segment"]["added_ms"] == 5 * 60_000
+
+
+def test_one_request_id_sent_twice_applies_once(
+    client: Client, episode: Episode, caller_token: str
+) -> None:
+    base = f"/api/episodes/{episode.pk}/live/"
+    post(client, base + "start", caller_token)
+
+    def press(key: str) -> dict:
+        response = client.post(
+            base + "add_time",
+            json.dumps({"seconds": 60}),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=key,
+            **bearer(caller_token),
+        )
+        return response.json()
+
+    first, again, other = press("deck-press-1"), press("deck-press-1"), press("deck-press-2")
+
+    assert (first.get("repeat"), again.get("repeat"), other.get("repeat")) == (None, True, None)
+    assert other["segment"]["added_ms"] == 2 * 60_000
+
+
+def test_a_request_id_in_the_body_works_as_the_header(
+    client: Client, episode: Episode, caller_token: str
+) -> None:
+    base = f"/api/episodes/{episode.pk}/live/"
+    post(client, base + "start", caller_token)
+
+    post(client, base + "next", caller_token, {"request_id": "n-1"})
+    _, again = post(client, base + "next", caller_token, {"request_id": "n-1"})
+
+    assert again["repeat"] is True
+    assert again["segment"]["title"] == "Talk"
+
+
+def test_a_bad_request_id_is_refused_with_the_reason(
+    client: Client, episode: Episode, caller_token: str
+) -> None:
+    status, body = post(
+        client, f"/api/episodes/{episode.pk}/live/start", caller_token, {"request_id": "a b"}
+    )
+
+    assert status == 400
+    assert "request id" in body["error"]
+
+
+def test_two_presses_of_next_on_the_same_version_advance_once(
+    client: Client, episode: Episode, caller_token: str
+) -> None:
+    """Two devices of the caller (or a double click) that saw the same version: one step."""
+    base = f"/api/episodes/{episode.pk}/live/"
+    _, started = post(client, base + "start", caller_token)
+
+    first = post(client, base + "next", caller_token, {"version": started["version"]})
+    second = post(client, base + "next", caller_token, {"version": started["version"]})
+
+    assert (first[0], second[0]) == (200, 409)
+    assert second[1]["segment"]["title"] == "Talk"

@@ -3,6 +3,7 @@ archive refused with its entry and field named, leaving nothing behind."""
 
 import json
 import os
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -318,16 +319,25 @@ def test_backup_restored_into_an_empty_database_backs_up_to_the_same_archive(
     wipe()
     out = StringIO()
 
-    call_command("restore_show", str(first), stdout=out)
+    call_command("restore_show", str(first), "--with-staff", stdout=out)
     call_command("backup_show", "build-night", "-o", str(second), stdout=StringIO())
 
-    assert entries(first.read_bytes()) == entries(second.read_bytes())
-    archive = entries(first.read_bytes())
+    archive, again = entries(first.read_bytes()), entries(second.read_bytes())
+    dana = Speaker.objects.get(name="Dana Li")
+    # The same archive, but for the photos: re-encoded as uploads are, under the app's own names.
+    renamed = archive["show.json"].decode()
+    for old, new in [(rich.dana.avatar, dana.avatar), (rich.dana.avatar_small, dana.avatar_small)]:
+        renamed = renamed.replace(f'"{old.name}"', f'"{new.name}"')
+    assert again["show.json"].decode() == renamed
+    assert again["manifest.json"] == archive["manifest.json"]
     assert json.loads(archive["manifest.json"]) == {"format": "showrunner-backup", "version": 1}
     assert archive[f"media/{rich.dana.avatar.name}"] == rich.photo
-    assert f"media/{rich.dana.avatar_small.name}" in archive
-    assert sorted(media_files()) == sorted([rich.dana.avatar.name, rich.dana.avatar_small.name])
-    assert (Path(settings.MEDIA_ROOT) / rich.dana.avatar.name).read_bytes() == rich.photo
+    assert sorted(media_files()) == sorted([dana.avatar.name, dana.avatar_small.name])
+    for photo, side in [(dana.avatar, 512), (dana.avatar_small, 96)]:
+        assert re.fullmatch(r"avatars/avatar(_small)?(_\w+)?\.jpg", photo.name)
+        with Image.open(Path(settings.MEDIA_ROOT) / photo.name) as image:
+            assert (image.format, image.size) == ("JPEG", (side, side))
+        assert again[f"media/{photo.name}"] == (Path(settings.MEDIA_ROOT) / photo.name).read_bytes()
     assert all(counts.values())  # one of everything, at least
     restored = {label: len(table_rows) for label, table_rows in rows().items()}
     assert restored == {**counts, "episodes.Change": 0, "episodes.ApiToken": 0}
@@ -365,7 +375,7 @@ def test_restore_keeps_guest_links_and_feed_addresses_working() -> None:
     content = backup.dump_show(rich.show).content
     wipe()
 
-    restored = backup.restore(BytesIO(content))
+    restored = backup.restore(BytesIO(content), with_staff=True)
 
     speaker = links.speaker_for(rich.dana_token, now=T0)
     assert speaker is not None
@@ -380,7 +390,7 @@ def test_restore_lets_the_team_log_in_with_their_old_passwords(client: Client) -
     content = backup.dump_show(rich.show).content
     wipe()
 
-    backup.restore(BytesIO(content))
+    backup.restore(BytesIO(content), with_staff=True)
 
     assert client.login(username="pat", password=PASSWORD)
     pat = User.objects.get(username="pat")
@@ -419,30 +429,38 @@ def test_restore_reuses_users_with_the_same_username_as_they_are() -> None:
     assert ShowRole.objects.filter(show=restored.show, user=pat, role="producer").exists()
 
 
-def test_restore_reuses_a_speaker_only_with_the_same_name_and_email() -> None:
+def test_restore_never_reuses_or_changes_another_shows_speaker() -> None:
     rich = make_rich_show()
     content = backup.dump_show(rich.show).content
     wipe()
+    elsewhere = make_show(slug="elsewhere")
     dana = make_speaker(name="Dana Li", email="DANA@example.org", bio="Here already.")
-    make_speaker(name="Widget team")  # no email: could be anyone's team
-    make_speaker(name="Omar Haddad", email="omar@elsewhere.example.org")
+    make_appearance(make_episode(show=elsewhere), dana)
 
     restored = backup.restore(BytesIO(content))
 
-    assert restored.reused_speakers == ["Dana Li"]
-    assert Speaker.objects.filter(name="Dana Li").get().bio == "Here already."
-    assert Appearance.objects.filter(speaker=dana).count() == 2
-    assert Speaker.objects.filter(name="Widget team").count() == 2
-    assert Speaker.objects.filter(name="Omar Haddad").count() == 2
-    assert media_files() == []  # Dana's photo stays hers: the archive's is not written
+    dana.refresh_from_db()
+    assert dana.bio == "Here already."
+    assert dana.show == elsewhere
+    assert Appearance.objects.filter(speaker=dana).count() == 1
+    restored_dana = Speaker.objects.get(name="Dana Li", show=restored.show)
+    assert restored_dana.pk != dana.pk
+    assert set(
+        Appearance.objects.filter(episode__show=restored.show).values_list(
+            "speaker__show", flat=True
+        )
+    ) == {restored.show.pk}
 
 
 def test_restore_gives_new_ids_when_the_kept_ones_are_taken() -> None:
     rich = make_rich_show()
     content = backup.dump_show(rich.show).content
     old_dana_id = rich.dana.pk
-    Show.objects.all().delete()
-    Speaker.objects.filter(pk=old_dana_id).update(email="", name="Someone else", link_secret="")
+    other = make_show(slug="other")
+    Speaker.objects.filter(pk=old_dana_id).update(
+        show=other, email="", name="Someone else", link_secret=""
+    )
+    Show.objects.exclude(pk=other.pk).delete()
 
     restored = backup.restore(BytesIO(content))
 
@@ -685,7 +703,8 @@ def test_restore_refuses_a_photo_that_is_not_an_image(tmp_path: Path) -> None:
 BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     Show: {"id", *backup.SHOW_FIELDS},
     ShowRole: {"id", "show", "user", *backup.TEAM_FIELDS},
-    Episode: {"id", "show", *backup.EPISODE_FIELDS},
+    # live_revision only tells open screens to refresh: a restored show starts from 1.
+    Episode: {"id", "show", "live_revision", *backup.EPISODE_FIELDS},
     Appearance: {"id", "episode", "speaker", *backup.APPEARANCE_FIELDS},
     Reminder: {"id", "appearance", *backup.REMINDER_FIELDS},
     Segment: {"id", "episode", "owner", *backup.SEGMENT_FIELDS},
@@ -693,8 +712,8 @@ BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     NewsItem: {"id", "episode", *backup.NEWS_FIELDS},
     LiveState: {"id", "episode", "segment", "controller", *backup.LIVE_FIELDS},
     SegmentRun: {"id", "episode", "segment", *backup.SEGMENT_RUN_FIELDS},
-    LiveMessage: {"id", "episode", "appearance", *backup.LIVE_MESSAGE_FIELDS},
-    Speaker: {"id", "avatar", "avatar_small", *backup.SPEAKER_FIELDS},
+    LiveMessage: {"id", "episode", "appearance", "segment", *backup.LIVE_MESSAGE_FIELDS},
+    Speaker: {"id", "show", "avatar", "avatar_small", *backup.SPEAKER_FIELDS},
     ProfileChange: {"id", "speaker", *backup.PROFILE_CHANGE_FIELDS},
 }
 
@@ -711,9 +730,9 @@ def test_backup_of_the_demo_show_restores_to_the_same_archive(tmp_path: Path) ->
     first = backup.dump_show(Show.objects.get(slug="build-night")).content
     wipe()
 
-    restored = backup.restore(BytesIO(first))
+    restored = backup.restore(BytesIO(first), with_staff=True)
 
-    assert entries(backup.dump_show(restored.show).content) == entries(first)
+    assert entries(backup.dump_show(restored.show).content) == entries(first)  # no photos
     assert restored.counts == {"users": 3, "speakers": 7, "episodes": 5}
 
 
@@ -788,3 +807,128 @@ def test_restore_of_an_archive_with_any_value_changed_is_whole_or_refused(
     else:
         for name in set(media_files()) - set(media_before):
             default_storage.delete(name)
+
+
+def test_restore_makes_no_staff_unless_asked_and_lists_the_users_it_creates(
+    tmp_path: Path,
+) -> None:
+    rich = make_rich_show()
+    User.objects.filter(username="pat").update(is_superuser=True)
+    path = saved(tmp_path, backup.dump_show(rich.show).content)
+    wipe()
+    out = StringIO()
+
+    call_command("restore_show", path, stdout=out)
+
+    assert not User.objects.filter(is_staff=True).exists()
+    assert not User.objects.filter(is_superuser=True).exists()
+    created = sorted(User.objects.values_list("username", flat=True))
+    assert f"Users created: {', '.join(created)}" in " ".join(out.getvalue().split())
+    assert "pat was staff in the archive and is restored without staff status" in out.getvalue()
+
+
+def test_restore_with_staff_keeps_staff_but_never_superusers(tmp_path: Path) -> None:
+    rich = make_rich_show()
+    User.objects.filter(username="pat").update(is_superuser=True)
+    path = saved(tmp_path, backup.dump_show(rich.show).content)
+    wipe()
+    out = StringIO()
+
+    call_command("restore_show", path, "--with-staff", stdout=out)
+
+    assert User.objects.get(username="pat").is_staff
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert "pat (staff)" in out.getvalue()
+
+
+def jpeg_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x8825] = {2: (52.0, 31.0, 12.0), 1: "N", 4: (13.0, 24.0, 0.0), 3: "E"}  # GPSInfo
+    out = BytesIO()
+    Image.new("RGB", (640, 480), (10, 120, 200)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_restore_re_encodes_photos_so_no_script_or_gps_data_is_kept(tmp_path: Path) -> None:
+    rich = make_rich_show()
+    files = entries(backup.dump_show(rich.show).content)
+    evil = b"<html><script>alert(document.cookie)</script></html>"
+    polyglot = png() + evil  # a real picture, with a page after it, named to be served as one
+    del files[f"media/{rich.dana.avatar.name}"], files[f"media/{rich.dana.avatar_small.name}"]
+    files["media/avatars/evil.html"] = polyglot
+    files["media/avatars/gps.jpg"] = jpeg_with_gps()
+    data = json.loads(files["show.json"])
+    data["speakers"][1]["avatar"] = "avatars/evil.html"
+    data["speakers"][1]["avatar_small"] = "avatars/gps.jpg"
+    files["show.json"] = json.dumps(data).encode()
+    path = saved(tmp_path, zip_of(files))
+    wipe()
+
+    call_command("restore_show", path, stdout=StringIO())
+
+    dana = Speaker.objects.get(name="Dana Li")
+    stored = sorted(media_files())
+    assert stored == sorted([dana.avatar.name, dana.avatar_small.name])
+    assert all(re.fullmatch(r"avatars/avatar(_small)?(_\w+)?\.jpg", name) for name in stored)
+    for name in stored:
+        content = (Path(settings.MEDIA_ROOT) / name).read_bytes()
+        assert b"<script" not in content
+        with Image.open(BytesIO(content)) as image:
+            assert image.format == "JPEG"
+            assert not image.getexif().get_ifd(0x8825)  # no GPS
+            assert 0x8825 not in image.getexif()
+    assert not (Path(settings.MEDIA_ROOT) / "avatars" / "evil.html").exists()
+
+
+def zip_bomb() -> bytes:
+    """A valid backup but for a show.json of 300 MB of spaces: about 300 KB packed."""
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps({"format": "showrunner-backup", "version": 1}))
+        with archive.open("show.json", "w", force_zip64=True) as entry:
+            block = b" " * (1024 * 1024)
+            for _ in range(300):
+                entry.write(block)
+            entry.write(b"{}")
+    return out.getvalue()
+
+
+def test_restore_refuses_an_archive_that_would_unpack_past_the_bound_before_unpacking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bomb = zip_bomb()
+    opened: list[str] = []
+    original_open = zipfile.ZipFile.open
+
+    def watch_open(self: zipfile.ZipFile, name: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(getattr(name, "filename", name))
+        return original_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", watch_open)
+
+    with pytest.raises(backup.RestoreError) as refused:
+        backup.restore(BytesIO(bomb))
+
+    assert len(bomb) < 1024 * 1024
+    assert "show.json would unpack from" in str(refused.value)
+    assert "more than 100 times" in str(refused.value)
+    assert opened == []  # refused from the zip's directory: nothing was unpacked
+
+
+def test_restore_refuses_show_json_over_the_bound_even_when_stored_plainly() -> None:
+    files = {
+        "manifest.json": json.dumps({"format": "showrunner-backup", "version": 1}).encode(),
+        "show.json": b" " * (backup.MAX_JSON_BYTES + 1),
+    }
+
+    with pytest.raises(backup.RestoreError, match=r"show\.json is too large"):
+        backup.restore(BytesIO(zip_of(files)))
+
+
+def test_restore_refuses_an_archive_of_too_many_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backup, "MAX_ENTRIES", 3)
+    files = {f"media/avatars/{n}.jpg": b"x" for n in range(3)}
+    files["manifest.json"] = json.dumps({"format": "showrunner-backup", "version": 1}).encode()
+
+    with pytest.raises(backup.RestoreError, match="holds 4 entries; a backup holds at most 3"):
+        backup.restore(BytesIO(zip_of(files)))

@@ -459,7 +459,7 @@ def test_restore_refuses_an_archive_with_values_out_of_bounds() -> None:
 def test_adding_a_guest_twice_says_so() -> None:
     """The path a race takes: the second insert meets the unique constraint."""
     episode = make_episode()
-    dana = make_speaker(name="Dana Li")
+    dana = make_speaker(name="Dana Li", show=episode.show)
     client = producer_of(episode.show)
     add = reverse("add_guest", args=[episode.pk])
 
@@ -509,7 +509,7 @@ def test_new_episode_refuses_when_every_try_meets_a_taken_number(
 @pytest.mark.django_db(transaction=True)
 def test_six_parallel_adds_of_one_guest_add_them_once() -> None:
     episode = make_episode()
-    dana = make_speaker(name="Dana Li")
+    dana = make_speaker(name="Dana Li", show=episode.show)
     users = [make_user((episode.show, Role.PRODUCER)) for _ in range(6)]
     add = reverse("add_guest", args=[episode.pk])
 

@@ -353,7 +353,7 @@ def test_news_url_is_validated(producer: Client, episode: Episode) -> None:
 
 
 def test_guest_search_add_and_remove(producer: Client, episode: Episode) -> None:
-    omar = make_speaker(name="Omar Haddad")
+    omar = make_speaker(name="Omar Haddad", show=episode.show)
 
     found = producer.get(url("search_speakers", episode.pk), {"q": "oma"}, **HX)
     assert "Omar Haddad" in found.content.decode()

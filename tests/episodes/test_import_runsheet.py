@@ -148,13 +148,29 @@ def test_same_show_and_number_is_skipped_unless_replaced() -> None:
     assert Segment.objects.count() == 6  # the old episode's segments went with it
 
 
-def test_existing_speakers_are_reused_by_name() -> None:
-    dana = make_speaker(name="Dana Li", email="dana@example.org")
+def test_the_shows_own_speakers_are_reused_by_name() -> None:
+    show = make_show(slug="talk-show")
+    dana = make_speaker(name="Dana Li", email="dana@example.org", show=show)
 
     run(FIXTURES / "talk-show-12.md")
 
     assert Speaker.objects.filter(name="Dana Li").get() == dana
     assert Episode.objects.get().appearances.filter(speaker=dana).exists()
+
+
+def test_another_shows_speaker_is_never_reused_or_changed() -> None:
+    elsewhere = make_show(slug="elsewhere")
+    dana = make_speaker(name="Dana Li", show=elsewhere, links=[])
+
+    run(FIXTURES / "talk-show-12.md")
+
+    dana.refresh_from_db()
+    assert dana.email == ""
+    assert dana.links == []
+    assert not dana.appearances.exists()
+    imported = Episode.objects.get().appearances.get(speaker__name="Dana Li").speaker
+    assert imported.pk != dana.pk
+    assert imported.show == Episode.objects.get().show
 
 
 def test_existing_show_is_used_with_its_own_settings() -> None:

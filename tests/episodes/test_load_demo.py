@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from episodes.models import Episode, Segment, Show
 
@@ -29,6 +30,19 @@ def test_demo_loads_once_and_prints_working_logins_every_time(tmp_path: Path) ->
     producer = authenticate(username="producer", password=passwords["producer"])
     assert producer is not None
     assert producer.is_staff
+
+
+def test_demo_prints_the_sites_address_and_a_guest_link_on_it(
+    tmp_path: Path, settings: SettingsWrapper
+) -> None:
+    settings.SHOWRUNNER_BASE_URL = "http://127.0.0.1:8100"
+    output = StringIO()
+
+    call_command("load_demo", "--logins-file", str(tmp_path / "l.json"), stdout=output)
+
+    assert "Showrunner is at http://127.0.0.1:8100/" in output.getvalue()
+    assert "(Amara Okafor): http://127.0.0.1:8100/guest/" in output.getvalue()
+    assert ":8000" not in output.getvalue()
 
 
 def test_demo_has_three_past_and_two_upcoming_episodes_with_guests_and_ranges(

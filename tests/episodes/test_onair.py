@@ -114,17 +114,43 @@ def test_the_version_check_is_in_the_update(
     assert not SegmentRun.objects.filter(title="Questions").exists()
 
 
-def test_without_a_version_a_repeat_within_a_second_is_ignored(
+def test_without_a_version_a_bounce_within_a_few_hundred_ms_is_ignored(
     episode: Episode, caller: object
 ) -> None:
     act(episode, caller, "start", 0, version=None)
 
     first = act(episode, caller, "next", 10, version=None)
-    repeat = act(episode, caller, "next", 10.6, version=None)
-    later = act(episode, caller, "next", 12, version=None)
+    bounce = act(episode, caller, "next", 10.3, version=None)
+    later = act(episode, caller, "next", 10.8, version=None)
 
-    assert (first.repeat, repeat.repeat, later.repeat) == (False, True, False)
+    assert (first.repeat, bounce.repeat, later.repeat) == (False, True, False)
     assert onair.state_of(episode).segment.title == "Wrap up"
+
+
+def test_five_quick_presses_of_add_time_add_five_minutes(episode: Episode, caller: object) -> None:
+    act(episode, caller, "start", 0)
+    seen = onair.state_of(episode).version  # every press from a screen that saw this version
+
+    for press in range(5):
+        act(episode, caller, "add_time", 10 + press * 0.12, version=seen, seconds=60)
+    for press in range(5):
+        act(episode, caller, "add_time", 20 + press * 0.12, version=None, seconds=60)
+
+    assert onair.state_of(episode).added_ms == 10 * 60_000
+
+
+def test_start_next_previous_and_end_keep_the_version_check(
+    episode: Episode, caller: object
+) -> None:
+    act(episode, caller, "start", 0)
+    seen = onair.state_of(episode).version
+
+    act(episode, caller, "next", 10, version=seen)
+    for action in ("next", "previous", "end"):
+        with pytest.raises(onair.Stale):
+            act(episode, caller, action, 11, version=seen)
+
+    assert onair.state_of(episode).segment.title == "Questions"
 
 
 def test_someone_else_cannot_act_until_taking_over(episode: Episode, caller: object) -> None:

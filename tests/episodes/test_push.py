@@ -8,10 +8,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from episodes import onair, push
+from episodes import onair, push, stream_access
 from episodes.api import new_token
 from episodes.models import Episode, Role
-from tests.factories import make_episode, make_segment, make_user
+from tests.factories import make_episode, make_segment, make_user, team_stream_url
 from tests.servers import EventStream, Server, request, running_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,7 +59,7 @@ def test_the_clock_endpoint_answers_the_server_time(server: Server) -> None:
 def test_the_stream_starts_with_the_state_and_follows_commands(
     server: Server, episode: Episode, token: str
 ) -> None:
-    stream = EventStream(server.url + push.stream_url(episode.pk, onair.TEAM))
+    stream = EventStream(server.url + team_stream_url(episode))
     assert stream.status == 200
     first = stream.next_state()
     assert (first["state"], first["segment"]) == ("ready", None)
@@ -77,7 +77,7 @@ def test_the_stream_starts_with_the_state_and_follows_commands(
 def test_a_change_made_by_another_process_reaches_the_stream(
     server: Server, episode: Episode
 ) -> None:
-    stream = EventStream(server.url + push.stream_url(episode.pk, onair.TEAM))
+    stream = EventStream(server.url + team_stream_url(episode))
     stream.next_state()
 
     # This test process is not the server: only the database tells the server.
@@ -91,7 +91,7 @@ def test_a_change_made_by_another_process_reaches_the_stream(
 
 def test_any_process_serves_any_screen(episode: Episode, token: str) -> None:
     with running_server() as first, running_server() as second:
-        stream = EventStream(second.url + push.stream_url(episode.pk, onair.TEAM))
+        stream = EventStream(second.url + team_stream_url(episode))
         stream.next_state()
 
         command(first, episode, token, "start")
@@ -103,12 +103,14 @@ def test_any_process_serves_any_screen(episode: Episode, token: str) -> None:
 def test_bad_expired_and_foreign_tokens_are_refused(server: Server, episode: Episode) -> None:
     other = make_episode()
     with mock.patch("time.time", return_value=time.time() - 3600):
-        expired = push.stream_url(episode.pk, onair.TEAM)
+        expired = team_stream_url(episode)
+    principal = stream_access.for_user(make_user((other.show, "host")))
 
     bad = EventStream(f"{server.url}/live/stream/{episode.pk}/?token=forged")
     old = EventStream(server.url + expired)
     foreign = EventStream(
-        f"{server.url}/live/stream/{episode.pk}/?token={push.stream_token(other.pk, onair.TEAM)}"
+        f"{server.url}/live/stream/{episode.pk}/"
+        f"?token={push.stream_token(other.pk, onair.TEAM, principal)}"
     )
 
     assert (bad.status, old.status, foreign.status) == (403, 403, 403)
@@ -138,7 +140,7 @@ def test_a_restart_mid_segment_keeps_the_time_right(episode: Episode, token: str
 
 def test_a_stream_reconnects_after_a_restart(episode: Episode, token: str) -> None:
     server = Server().start()
-    url = push.stream_url(episode.pk, onair.TEAM)
+    url = team_stream_url(episode)
     stream = EventStream(server.url + url)
     stream.next_state()
     server.kill()
@@ -163,12 +165,12 @@ def test_a_view_hands_out_a_stream_link_signed_now(episode: Episode) -> None:
     hub.built[(episode.pk, onair.TEAM)] = push.Built(old, push.sse(old))
 
     with mock.patch.object(push, "hub", hub):
-        data = push.current_snapshot(episode.pk, onair.TEAM)
+        data = push.current_snapshot(episode.pk, onair.TEAM, "u:7")
 
     assert data["revision"] == old["revision"]
     token = data["stream_url"].split("token=")[1]
-    assert push.read_token(token) == (episode.pk, onair.TEAM)
-    assert hub.built[(episode.pk, onair.TEAM)].data["stream_url"] == old["stream_url"]
+    assert push.read_token(token) == (episode.pk, onair.TEAM, "u:7")
+    assert "stream_url" not in hub.built[(episode.pk, onair.TEAM)].data
 
 
 def test_stopping_the_server_ends_open_streams_quietly(episode: Episode, tmp_path: Path) -> None:
@@ -176,7 +178,7 @@ def test_stopping_the_server_ends_open_streams_quietly(episode: Episode, tmp_pat
     logged a traceback for every open screen at every restart."""
     log = tmp_path / "server.log"
     server = Server(log=log).start()
-    streams = [EventStream(server.url + push.stream_url(episode.pk, onair.TEAM)) for _ in range(3)]
+    streams = [EventStream(server.url + team_stream_url(episode)) for _ in range(3)]
     for stream in streams:
         stream.next_state()
 

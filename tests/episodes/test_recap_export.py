@@ -234,3 +234,43 @@ def test_chapters_of_an_episode_not_yet_on_air_is_a_clear_error() -> None:
 
     with pytest.raises(CommandError, match="has no chapters yet"):
         export(episode, "chapters")
+
+
+def test_html_in_names_and_titles_never_comes_out_as_html_in_the_post() -> None:
+    doc = EpisodeDocument(
+        show_name="Talk Show",
+        title="<b>Plugins</b> <script>alert(1)</script>",
+        recording_url="https://youtu.be/AbCdEfGhIjK",
+        segments=[SegmentDoc('<img src=x onerror="alert(2)">Widget news', kind="news")],
+        speakers=[
+            SpeakerDoc(name="<script>alert(3)</script>Dana Li", role="guest"),
+            SpeakerDoc(
+                name="Lee <i>the</i> Linker", role="guest", links=["https://lee.example.org"]
+            ),
+            SpeakerDoc(name="<svg onload=alert(4)>Pat", role="producer"),
+        ],
+    )
+
+    text = hugo_recap.render(doc)
+
+    front, body = text.split("\n---\n", 1)
+    assert "<" not in front  # titles and authors: the tags taken out
+    assert "title: Talk Show - Plugins alert(1)" in front
+    assert "name: Pat" in front
+    assert "<" not in body.replace("{{< youtube", "")  # names and titles as typed, as text
+    assert "&lt;script>alert(3)&lt;/script>Dana Li" in body
+    assert "[Lee &lt;i>the&lt;/i> Linker](https://lee.example.org)" in body
+    assert '- &lt;img src=x onerror="alert(2)">Widget news' in body
+    assert 'title="Plugins alert(1)"' in body
+
+
+def test_html_in_a_segment_title_is_text_in_the_topics() -> None:
+    doc = EpisodeDocument(
+        show_name="Talk Show",
+        title="Plugins",
+        segments=[SegmentDoc('<img src=x onerror="alert(2)">Widget news', kind="news")],
+    )
+
+    text = hugo_recap.render(doc)
+
+    assert '## Topics\n\n- &lt;img src=x onerror="alert(2)">Widget news\n' in text

@@ -21,12 +21,14 @@ from episodes import live, onair, push
 from episodes.api import new_token
 from episodes.models import Episode, LiveState, Role, SegmentRun
 from tests.factories import (
+    guest_stream_url,
     make_appearance,
     make_episode,
     make_segment,
     make_show,
     make_speaker,
     make_user,
+    team_stream_url,
 )
 from tests.servers import EventStream, Server, request, running_servers
 
@@ -134,7 +136,7 @@ def test_one_caller_on_two_devices_pressing_next_together_advances_once(
     laptop, deck = new_token(caller, "laptop"), new_token(caller, "Stream Deck")
     ok(first, episode, laptop, "start")
     ok(second, episode, deck)  # both processes know the token
-    url = push.stream_url(episode.pk, onair.TEAM)
+    url = team_stream_url(episode)
     screens = [EventStream(first.url + url, timeout=5), EventStream(second.url + url, timeout=5)]
 
     try:
@@ -343,8 +345,8 @@ def test_kill_9_of_one_process_mid_segment_keeps_every_screen_right(
     make_segment(episode, title="Wrap up", minutes=3)
     dana = make_appearance(episode, make_speaker(name="Dana Li"))
     token = new_token(make_user((episode.show, Role.SHOW_CALLER), username="caller"))
-    team_url = push.stream_url(episode.pk, onair.TEAM)
-    guest_url = push.stream_url(episode.pk, onair.guest_audience(dana.pk))
+    team_url = team_stream_url(episode)
+    guest_url = guest_stream_url(dana)
     on_a = [EventStream(a.url + team_url), EventStream(a.url + guest_url)]
     on_b = [EventStream(b.url + team_url), EventStream(b.url + guest_url)]
     reconnected: list[EventStream] = []

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from showrunner.asgi import application
 
@@ -17,7 +18,7 @@ def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-async def get(path: str) -> tuple[int, dict[bytes, bytes], bytes]:
+async def get(path: str, client: str = "127.0.0.1") -> tuple[int, dict[bytes, bytes], bytes]:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -29,7 +30,7 @@ async def get(path: str) -> tuple[int, dict[bytes, bytes], bytes]:
         "query_string": b"",
         "root_path": "",
         "headers": [(b"host", b"127.0.0.1:8000")],
-        "client": ("127.0.0.1", 50000),
+        "client": (client, 50000),
         "server": ("127.0.0.1", 8000),
     }
     communicator = ApplicationCommunicator(application, scope)
@@ -63,3 +64,24 @@ def test_lifespan_starts_and_stops() -> None:
         return [started["type"], stopped["type"]]
 
     assert run(cycle()) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+@pytest.mark.django_db
+def test_a_local_install_answers_this_machine_only(settings: SettingsWrapper) -> None:
+    settings.LOCAL = True
+
+    status, _headers, body = run(get("/accounts/login/", client="203.0.113.7"))
+    loopback_v6, _headers, _body = run(get("/accounts/login/", client="::1"))
+
+    assert status == 403
+    assert b"local install" in body
+    assert loopback_v6 == 200
+
+
+@pytest.mark.django_db
+def test_a_deployment_answers_every_client(settings: SettingsWrapper) -> None:
+    settings.LOCAL = False
+
+    status, _headers, _body = run(get("/accounts/login/", client="203.0.113.7"))
+
+    assert status == 200

@@ -15,9 +15,8 @@ import pytest
 from django.conf import global_settings
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from episodes import onair, push
 from episodes.models import Role
-from tests.factories import make_episode, make_segment, make_user
+from tests.factories import make_episode, make_segment, make_user, team_stream_url
 from tests.servers import ROOT, EventStream, free_port, server_env, wait_for_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,7 +104,7 @@ def test_the_documented_deployment_serves_pages_static_files_and_the_live_show(
     )
     plain = http.client.HTTPConnection(production, timeout=10)
     plain.request("GET", "/accounts/login/")  # as if the proxy had not said https
-    stream = EventStream(f"http://{production}" + push.stream_url(episode.pk, onair.TEAM))
+    stream = EventStream(f"http://{production}" + team_stream_url(episode))
 
     assert login.status == 200
     assert login.headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from episodes import onair
-from episodes.models import Role
+from episodes import onair, stream_access
+from episodes.models import LiveMessage, Role
 from episodes.push import read_token
 from speakers import links
 from speakers import urls as portal_urls
@@ -96,7 +96,11 @@ def test_every_portal_url_shows_only_the_guests_own_data(
         url = url_for(name, token, shared.pk)  # type: ignore[arg-type, attr-defined]
         response = client.get(url)
         if response.status_code == 405:  # POST-only: its answer is checked below
-            response = client.post(url, POSTS[name], follow=True)
+            if name == "guest_live_read":  # "Got it" on the message the caller sent guest A
+                data = {"message": LiveMessage.objects.get(text="Message for A").pk}
+            else:
+                data = POSTS[name]
+            response = client.post(url, data, follow=True)
         assert response.status_code == 200, (name, response.status_code)
         body = response.content.decode()
         for secret in SECRETS_OF_B:
@@ -127,6 +131,7 @@ def test_the_guests_stream_is_their_own_audience(client: Client, world: dict[str
     assert read_token(stream_token) == (
         shared.pk,  # type: ignore[attr-defined]
         onair.guest_audience(appearance.pk),
+        stream_access.for_guest(world["a"]),  # type: ignore[arg-type]
     )
 
 

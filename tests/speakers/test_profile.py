@@ -6,11 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from episodes.models import Role
 from speakers import links
+from speakers.forms import ProfileForm
 from speakers.models import ProfileChange, Speaker
-from tests.factories import make_speaker
+from tests.factories import make_appearance, make_episode, make_speaker, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +191,101 @@ def test_a_new_photo_replaces_the_old_files(
     assert speaker.avatar.name not in first
     assert speaker.avatar.storage.exists(speaker.avatar.name)
     assert not any(speaker.avatar.storage.exists(name) for name in first)
+
+
+@pytest.mark.parametrize("link_change", ["revoke", "regenerate", "expiry"])
+def test_a_profile_save_in_flight_never_undoes_a_link_change(
+    speaker: Speaker, link_change: str
+) -> None:
+    """Found by an attack: the form saved every column, so a save that was under way when the
+    producer revoked the link wrote the old secret back."""
+    links.ensure_link(speaker)
+    bound = ProfileForm(
+        form(speaker, pronouns="they/them"), instance=Speaker.objects.get(pk=speaker.pk)
+    )
+    assert bound.is_valid()
+    if link_change == "revoke":
+        links.revoke(speaker)
+    elif link_change == "regenerate":
+        links.regenerate(speaker)
+    else:
+        links.set_expiry(speaker, timezone.now())
+    after_link_change = Speaker.objects.values("link_secret", "link_expires_at").get(pk=speaker.pk)
+
+    bound.save_with_history(now=timezone.now())
+
+    saved = Speaker.objects.get(pk=speaker.pk)
+    assert saved.pronouns == "they/them"
+    assert {"link_secret": saved.link_secret, "link_expires_at": saved.link_expires_at} == (
+        after_link_change
+    )
+
+
+@pytest.fixture
+def on_an_episode(speaker: Speaker) -> Speaker:
+    episode = make_episode()
+    make_appearance(episode, speaker, role="guest")
+    make_appearance(episode, make_speaker(name="Jo Host"), role="host")
+    make_user((episode.show, Role.PRODUCER), username="pat", first_name="Pat", last_name="Lee")
+    return speaker
+
+
+@pytest.mark.parametrize("name", ["Jo Host", "jo  host", "ＪＯ Host", "Pat Lee", "pat"])
+def test_a_guest_cannot_take_the_name_of_someone_else_on_their_episodes(
+    client: Client, on_an_episode: Speaker, name: str
+) -> None:
+    response = client.post(profile_url(on_an_episode), form(on_an_episode, name=name))
+
+    assert response.status_code == 200
+    assert "Someone else on your episodes is called that" in response.content.decode()
+    on_an_episode.refresh_from_db()
+    assert on_an_episode.name == "Dana Li"
+
+
+def test_a_guest_may_take_a_name_nobody_on_their_episodes_has(
+    client: Client, on_an_episode: Speaker
+) -> None:
+    make_speaker(name="Jo Elsewhere")  # on no episode of theirs
+
+    response = client.post(profile_url(on_an_episode), form(on_an_episode, name="Jo Elsewhere"))
+
+    assert response.status_code == 302
+    on_an_episode.refresh_from_db()
+    assert on_an_episode.name == "Jo Elsewhere"
+
+
+def test_a_guest_sharing_a_name_already_can_still_save_their_profile(client: Client) -> None:
+    episode = make_episode()
+    sam = make_speaker(name="Sam Park")
+    make_appearance(episode, sam)
+    make_appearance(episode, make_speaker(name="Sam Park"))
+
+    response = client.post(profile_url(sam), form(sam, pronouns="they/them"))
+
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "character",
+    ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u200b", "\ufeff", "\x07", "\x1b"],
+)
+def test_a_name_with_direction_or_invisible_characters_is_refused(
+    client: Client, speaker: Speaker, character: str
+) -> None:
+    response = client.post(profile_url(speaker), form(speaker, name=f"Dana{character}iL"))
+
+    assert response.status_code == 200
+    assert f"U+{ord(character):04X}" in response.content.decode()
+    speaker.refresh_from_db()
+    assert speaker.name == "Dana Li"
+
+
+@pytest.mark.parametrize("name", ["Mehrdad Ne\u200cmati", "Zoë Ōtake", "Ana 👩\u200d💻"])
+def test_names_with_joiners_and_accents_are_kept(
+    client: Client, speaker: Speaker, name: str
+) -> None:
+    response = client.post(profile_url(speaker), form(speaker, name=name))
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.name == name

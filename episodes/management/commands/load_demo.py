@@ -78,10 +78,11 @@ class Command(BaseCommand):
         if not loaded:
             self.record_runs()
         self.stdout.write("")
-        self.stdout.write("Showrunner is at http://127.0.0.1:8000/  Log in as:")
+        site = settings.SHOWRUNNER_BASE_URL.rstrip("/")
+        self.stdout.write(f"Showrunner is at {site}/  Log in as:")
         for username, description, _roles in USERS:
             self.stdout.write(f"  {username:<9} password {passwords[username]}   ({description})")
-        guest = Speaker.objects.filter(name="Amara Okafor").first()
+        guest = Speaker.objects.filter(show__slug=SHOW_SLUG, name="Amara Okafor").first()
         if guest is not None:
             self.stdout.write(f"A guest's private page (Amara Okafor): {links.absolute_url(guest)}")
         self.stdout.write("")
@@ -120,7 +121,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"Loaded {doc.summary()}")
         Episode.objects.filter(show__slug=SHOW_SLUG, status="scheduled").update(join_url=JOIN_URL)
         for name, (email, zone_name, pronouns) in GUESTS.items():
-            Speaker.objects.filter(name=name).update(
+            Speaker.objects.filter(show__slug=SHOW_SLUG, name=name).update(
                 email=email, time_zone=zone_name, pronouns=pronouns
             )
 

@@ -20,11 +20,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--with-staff",
+            action="store_true",
+            help="Keep the staff status (the admin) of users the archive marks as staff; without "
+            "it they are restored as ordinary users. Superuser status is never restored.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            restored = restore(path)
+            restored = restore(path, with_staff=options["with_staff"])
         except RestoreError as exc:
             raise CommandError(f"Nothing restored from {path}. {exc}") from None
         show, counts = restored.show, restored.counts
@@ -33,14 +39,11 @@ class Command(BaseCommand):
             f"episodes, {counts.get('users', 0)} new users, {counts.get('speakers', 0)} new "
             f"speakers, {counts.get('photos', 0)} photos."
         )
+        if restored.created_users:
+            self.stdout.write("Users created: " + ", ".join(restored.created_users))
         if restored.reused_users:
             self.stdout.write(
                 "Users already here, kept as they are: " + ", ".join(restored.reused_users)
-            )
-        if restored.reused_speakers:
-            self.stdout.write(
-                "Speakers already here (same name and email), kept as they are: "
-                + ", ".join(restored.reused_speakers)
             )
         for note in restored.notes:
             self.stdout.write(f"Note: {note}")

@@ -1,0 +1,131 @@
+"""Who a live stream was opened for, and whether they may still have it.
+
+A stream's address carries a signed token naming the episode, the audience (the team, or one
+guest) and the *principal* it was handed to: a logged-in team member (``u:<user id>``), an
+API token (``t:<token id>``), or a guest's private link (``g:<speaker id>:<fingerprint of the
+link's secret>``). The stream checks the principal when it opens and the hub checks every open
+stream's principal every few seconds (:mod:`episodes.push`), so removing a role, deactivating a
+user, revoking an API token and revoking, renewing or expiring a guest's link end the streams
+behind it within seconds, and their addresses stop working.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.crypto import salted_hmac
+
+from speakers.models import Speaker
+
+from .models import ApiToken, Appearance, Episode, ShowRole
+
+TEAM = "team"
+GUEST_PREFIX = "guest:"
+
+StreamKey = tuple[int, str, str]  # episode id, audience, principal
+
+
+def link_fingerprint(secret: str) -> str:
+    """A short, keyed digest of a guest link's secret: changes whenever the secret does."""
+    return salted_hmac("showrunner.stream-link", secret, algorithm="sha256").hexdigest()[:16]
+
+
+def for_user(user: AbstractBaseUser | AnonymousUser) -> str:
+    return f"u:{user.pk}"
+
+
+def for_api_token(token_id: int) -> str:
+    return f"t:{token_id}"
+
+
+def for_guest(speaker: Speaker) -> str:
+    return f"g:{speaker.pk}:{link_fingerprint(speaker.link_secret)}"
+
+
+def allowed(keys: Iterable[StreamKey], *, now: datetime) -> set[StreamKey]:
+    """The keys whose principal may still follow that episode's audience: a fixed number of
+    queries, however many streams are open."""
+    keys = set(keys)
+    shows = dict(Episode.objects.filter(pk__in={k[0] for k in keys}).values_list("pk", "show_id"))
+    by_kind: dict[str, list[tuple[StreamKey, list[str]]]] = defaultdict(list)
+    for key in keys:
+        kind, _, rest = key[2].partition(":")
+        by_kind[kind].append((key, rest.split(":")))
+
+    def ids(kind: str) -> set[int]:
+        return {int(parts[0]) for _, parts in by_kind[kind] if parts[0].isdecimal()}
+
+    tokens = dict(
+        ApiToken.objects.filter(pk__in=ids("t"), revoked_at__isnull=True).values_list(
+            "pk", "user_id"
+        )
+    )
+    user_ids = ids("u") | set(tokens.values())
+    users = dict(
+        get_user_model()
+        ._default_manager.filter(pk__in=user_ids, is_active=True)
+        .values_list("pk", "is_staff")
+    )
+    roles = set(
+        ShowRole.objects.filter(user_id__in=users, show_id__in=set(shows.values())).values_list(
+            "user_id", "show_id"
+        )
+    )
+
+    def team_member(user_id: int | None, episode_id: int) -> bool:
+        if user_id not in users or episode_id not in shows:
+            return False
+        return users[user_id] or (user_id, shows[episode_id]) in roles
+
+    speakers = {
+        pk: (secret, expires, show_id)
+        for pk, secret, expires, show_id in Speaker.objects.filter(pk__in=ids("g")).values_list(
+            "pk", "link_secret", "link_expires_at", "show_id"
+        )
+    }
+    appearance_ids = {
+        int(key[1].removeprefix(GUEST_PREFIX))
+        for key, _ in by_kind["g"]
+        if key[1].startswith(GUEST_PREFIX) and key[1].removeprefix(GUEST_PREFIX).isdecimal()
+    }
+    appearances = {
+        pk: (speaker_id, episode_id)
+        for pk, speaker_id, episode_id in Appearance.objects.filter(
+            pk__in=appearance_ids
+        ).values_list("pk", "speaker_id", "episode_id")
+    }
+
+    def guest(key: StreamKey, parts: list[str]) -> bool:
+        if len(parts) != 2 or not parts[0].isdecimal() or not key[1].startswith(GUEST_PREFIX):
+            return False
+        speaker = speakers.get(int(parts[0]))
+        appearance_id = key[1].removeprefix(GUEST_PREFIX)
+        if speaker is None or not appearance_id.isdecimal():
+            return False
+        secret, expires, show_id = speaker
+        if not secret or parts[1] != link_fingerprint(secret):
+            return False
+        if expires is not None and expires <= now:
+            return False
+        return (
+            appearances.get(int(appearance_id)) == (int(parts[0]), key[0])
+            and shows.get(key[0]) == show_id
+        )
+
+    result: set[StreamKey] = set()
+    for kind, entries in by_kind.items():
+        for key, parts in entries:
+            if kind == "u" and key[1] == TEAM:
+                ok = parts[0].isdecimal() and team_member(int(parts[0]), key[0])
+            elif kind == "t" and key[1] == TEAM:
+                token_user = tokens.get(int(parts[0])) if parts[0].isdecimal() else None
+                ok = team_member(token_user, key[0])
+            elif kind == "g":
+                ok = guest(key, parts)
+            else:
+                ok = False
+            if ok:
+                result.add(key)
+    return result
