@@ -67,6 +67,7 @@ NUMBERS = {
     "version": (0, bounds.LARGEST_VERSION),
     "segment": (1, bounds.LARGEST_ID),
     "to": (1, bounds.LARGEST_ID),
+    "message": (1, bounds.LARGEST_ID),
     "seconds": (-bounds.LARGEST_ADD_SECONDS, bounds.LARGEST_ADD_SECONDS),
 }
 

@@ -595,3 +595,19 @@ def test_chapters_with_a_nul_are_refused() -> None:
     assert "Chapters: contains a NUL character" in response.content.decode()
     episode.refresh_from_db()
     assert episode.chapters == ""
+
+
+@pytest.mark.parametrize("value", ["7", 2**63, "Infinity", "²"])
+def test_got_it_with_any_message_number_answers(value: object) -> None:
+    episode = make_episode()
+    client = Client()
+    client.force_login(make_user((episode.show, Role.HOST)))
+
+    response = client.post(
+        reverse("live_message_read", args=[episode.pk]),
+        json.dumps({"message": value}),
+        content_type="application/json",
+    )
+
+    assert response.status_code in (400, 409)
+    assert json.loads(response.content)["error"]
