@@ -3,13 +3,15 @@
 Whatever changes what live screens show (a live command, an edit of the run-sheet that
 screens show) bumps the episode's ``live_revision`` and calls :func:`announce` inside its
 transaction; once it commits, every listener in this process hears the episode's id and its
-live revision now. The push hub (:mod:`episodes.push`) listens, and other processes learn of it
-from the database (the hub's watcher polls the live revisions).
+live revision now. The push hub (:mod:`episodes.push`) listens. Other processes hear of it from
+the database: on PostgreSQL a ``NOTIFY`` sent in the same transaction (delivered when it
+commits, to every process that ``LISTEN``s); on SQLite, each process's watcher sees the
+database file change (``PRAGMA data_version``) and reads the live revisions.
 """
 
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import Episode
 
@@ -27,14 +29,28 @@ def unlisten(listener: Listener) -> None:
         listeners.remove(listener)
 
 
+CHANNEL = "showrunner_live"
+
+
 def announce(episode_id: int) -> None:
+    """Call inside the transaction that moved the episode's live revision."""
+    revision = (
+        Episode.objects.filter(pk=episode_id).values_list("live_revision", flat=True).first() or 0
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # delivered to every listener when this commits
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, f"{episode_id}:{revision}"])
+
     def tell() -> None:
-        if not listeners:
-            return
-        revision = (
-            Episode.objects.filter(pk=episode_id).values_list("live_revision", flat=True).first()
-        )
         for listener in list(listeners):
-            listener(episode_id, revision or 0)
+            listener(episode_id, revision)
 
     transaction.on_commit(tell)
+
+
+def parse(payload: str) -> tuple[int, int] | None:
+    """A notification's episode id and live revision."""
+    episode, _, revision = payload.partition(":")
+    if not episode.isdecimal() or not revision.isdecimal():
+        return None
+    return int(episode), int(revision)

@@ -4,8 +4,10 @@ ASGI server (showrunner/asgi.py) while ordinary pages go through Django over WSG
 One :class:`Hub` per process. When an episode changes, the hub builds each audience's
 snapshot once (:func:`episodes.onair.snapshot`, in a thread: the ORM is synchronous) and hands
 the same bytes to every open stream of that episode. It hears of changes made in this process
-at once (:mod:`episodes.broadcast`), and of changes made by other processes from a watcher
-that polls the revisions of the episodes it serves; so any process can serve any screen.
+at once (:mod:`episodes.broadcast`), and of changes made by other processes from the database
+(:meth:`Hub.listen_forever` on PostgreSQL, :meth:`Hub.watch_forever` on SQLite), so any
+process can serve any screen. A process that is the only one (``SHOWRUNNER_SINGLE_PROCESS``,
+as ``bin/run`` starts it) watches nothing: everything it must hear of happens in it.
 
 A stream URL carries its own signed, short-lived token (an EventSource cannot send headers),
 naming the episode, the audience (the team, or one guest) and whom it was handed to
@@ -18,6 +20,7 @@ import contextlib
 import json
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -25,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from django.core import signing
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from . import broadcast, onair, stream_access
@@ -41,6 +44,7 @@ Send = Callable[[Message], Awaitable[None]]
 STREAM_SALT = "showrunner.live-stream"  # a signing namespace, not a secret
 TOKEN_MAX_AGE = 15 * 60  # seconds; screens fetch a fresh URL when theirs has expired
 WATCH_INTERVAL = float(os.environ.get("SHOWRUNNER_WATCH_INTERVAL", "0.02"))
+SINGLE_PROCESS = os.environ.get("SHOWRUNNER_SINGLE_PROCESS", "").lower() in ("1", "true", "yes")
 KEEPALIVE = 15.0
 ACCESS_INTERVAL = float(os.environ.get("SHOWRUNNER_ACCESS_INTERVAL", "2"))
 RETRY_MS = 1000
@@ -164,7 +168,7 @@ class Hub:
         broadcast.listen(self.changed)
         self.tasks = [
             asyncio.create_task(self.refresh_forever(), name="live-refresh"),
-            asyncio.create_task(self.watch_forever(), name="live-watch"),
+            *self.watchers(),
             asyncio.create_task(self.keep_alive_forever(), name="live-keepalive"),
             asyncio.create_task(self.check_access_forever(), name="live-access"),
         ]
@@ -260,26 +264,74 @@ class Hub:
             if (subscriber.key[0], subscriber.key[1], subscriber.principal) not in still:
                 subscriber.closed.set()
 
-    async def watch_forever(self) -> None:
-        """Changes made by other processes: the episodes' revisions, read every few ms."""
+    def watchers(self) -> list[asyncio.Task[None]]:
+        """How this process hears of other processes' changes."""
+        if SINGLE_PROCESS:
+            return []
+        if connection.vendor == "postgresql":
+            return [asyncio.create_task(self.listen_forever(), name="live-listen")]
+        return [asyncio.create_task(self.watch_forever(), name="live-watch")]
+
+    def heard_elsewhere(self, episode_id: int, revision: int) -> None:
+        """A change at ``revision`` from any process: only ever forward (a read that started
+        before a change may answer after it, and this process hears its own changes twice)."""
+        known = self.revisions.get(episode_id)
+        if known is None or revision > known:
+            if known is not None:
+                self.mark(episode_id)
+            self.revisions[episode_id] = revision
+
+    async def catch_up(self) -> None:
+        """Read the live revisions of the episodes served here (after a notification may have
+        been missed: at start, on reconnecting)."""
+        watched = {key[0] for key in self.subscribers} | {key[0] for key in self.built}
+        if watched:
+            for episode_id, revision in (await asyncio.to_thread(read_revisions, watched)).items():
+                self.heard_elsewhere(episode_id, revision)
+
+    async def listen_forever(self) -> None:
+        """PostgreSQL: one connection per process LISTENs; every change is NOTIFYd as it
+        commits (episodes/broadcast.py), so nothing is polled."""
+        import psycopg
+
         while True:
-            await asyncio.sleep(WATCH_INTERVAL)
-            watched = {key[0] for key in self.subscribers} | {key[0] for key in self.built}
-            if not watched:
-                continue
             try:
-                revisions = await asyncio.to_thread(read_revisions, watched)
+                listener = await psycopg.AsyncConnection.connect(**listen_params(), autocommit=True)
+                async with listener:
+                    await listener.execute(f"LISTEN {broadcast.CHANNEL}")
+                    await self.catch_up()
+                    async for notification in listener.notifies():
+                        heard = broadcast.parse(notification.payload)
+                        if heard is not None:
+                            self.heard_elsewhere(*heard)
+            except asyncio.CancelledError:
+                raise
             except Exception:
-                logger.exception("Could not read the episodes' revisions")
+                logger.exception("Lost the database's notifications; listening again")
                 await asyncio.sleep(1)
-                continue
-            for episode_id, revision in revisions.items():
-                known = self.revisions.get(episode_id)
-                # Only ever forward: a read that started before a change may answer after it.
-                if known is None or revision > known:
-                    if known is not None:
-                        self.mark(episode_id)
-                    self.revisions[episode_id] = revision
+
+    async def watch_forever(self) -> None:
+        """SQLite: the database file's change counter, read every few ms on a connection of
+        its own (no table is read, no thread woken); only when another connection has
+        committed something are the live revisions read."""
+        path = str(connection.settings_dict["NAME"])
+        seen: int | None = None
+        watcher = sqlite3.connect(path, timeout=1, check_same_thread=False)
+        try:
+            while True:
+                await asyncio.sleep(WATCH_INTERVAL)
+                if not self.subscribers and not self.built:
+                    continue
+                try:
+                    version = watcher.execute("PRAGMA data_version").fetchone()[0]
+                    if version != seen:
+                        seen = version
+                        await self.catch_up()
+                except Exception:
+                    logger.exception("Could not read the episodes' revisions")
+                    await asyncio.sleep(1)
+        finally:
+            watcher.close()
 
     # -- snapshots -------------------------------------------------------------------------------
 
@@ -356,6 +408,14 @@ class Hub:
     @property
     def screens(self) -> int:
         return sum(len(group) for group in self.subscribers.values())
+
+
+def listen_params() -> dict[str, Any]:
+    """How to reach the database, for the process's listening connection."""
+    db = connection.settings_dict
+    params = {"dbname": db["NAME"], "user": db["USER"], "password": db["PASSWORD"],
+              "host": db["HOST"], "port": db["PORT"]}  # fmt: skip
+    return {key: value for key, value in params.items() if value}
 
 
 def read_revisions(episode_ids: set[int]) -> dict[int, int]:

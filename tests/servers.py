@@ -69,11 +69,14 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
 
 
 class Server:
-    def __init__(self, port: int | None = None, log: Path | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, log: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.log = log  # where the server's output goes, when a test reads it
+        self.env = env or {}  # more settings for this server
 
     def start(self) -> "Server":
         return self.launch().wait_until_up()
@@ -87,7 +90,7 @@ class Server:
                 "--timeout-graceful-shutdown", "1",
             ],
             cwd=ROOT,
-            env=server_env(),
+            env={**server_env(), **self.env},
             stdout=self.log.open("ab") if self.log else None,
             stderr=subprocess.STDOUT if self.log else None,
         )  # fmt: skip

@@ -230,6 +230,7 @@ function renderMessages(s, now) {
     button.hidden = !message || Boolean(message.read_at);
   }
   setHidden("message-read", !message || !message.read_at);
+  setHidden("message-status", !message);
   const list = root.querySelector('[data-field="guest-messages"]');
   if (list) {
     const lines = (s.guest_messages ?? [])

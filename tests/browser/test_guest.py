@@ -212,7 +212,7 @@ def test_during_the_show_the_guest_page_follows_the_show_caller(
     messages.get_by_label("Which guest").select_option(label="Amara Okafor")
     messages.get_by_label("Message to the guest").fill("Amara, unmute please")
     messages.get_by_role("button", name="Send").click()
-    expect(page.locator(".guest-message")).to_have_text("Amara, unmute please")
+    expect(page.locator(".guest-message .message-text")).to_have_text("Amara, unmute please")
     page.wait_for_timeout(300)
     assert "Ravi, you're next" not in page.locator("body").inner_text()
 

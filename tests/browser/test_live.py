@@ -131,7 +131,7 @@ def test_a_message_appears_and_clears(caller_page: Page, host_page: Page) -> Non
     caller_page.locator("form[data-message-form]").first.get_by_role("button", name="Send").click()
 
     message = host_page.locator(".host-message")
-    expect(message).to_have_text("Wrap up in one minute")
+    expect(message.locator(".message-text")).to_have_text("Wrap up in one minute")
     expect(message).to_be_visible()
 
     caller_page.locator("form[data-message-form]").first.get_by_role("button", name="Clear").click()

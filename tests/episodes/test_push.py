@@ -6,6 +6,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from episodes import onair, push, stream_access
@@ -191,3 +192,40 @@ def test_stopping_the_server_ends_open_streams_quietly(episode: Episode, tmp_pat
     for stream in streams:
         with pytest.raises((EOFError, OSError)):
             stream.next()
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="LISTEN/NOTIFY is PostgreSQL's",
+)
+def test_on_postgresql_another_processs_change_is_heard_without_polling(episode: Episode) -> None:
+    """A server whose SQLite-style watcher would look once an hour still hears at once."""
+    server = Server(env={"SHOWRUNNER_WATCH_INTERVAL": "3600"}).start()
+    try:
+        stream = EventStream(server.url + team_stream_url(episode))
+        stream.next_state()
+
+        onair.perform(
+            episode, "start", user=make_user(), now=timezone.now(), version=None, source="test"
+        )
+
+        assert stream.next_state(lambda s: s["state"] == "running")["segment"]["title"] == "News"
+        stream.close()
+    finally:
+        server.stop()
+
+
+def test_a_single_process_watches_no_database(episode: Episode) -> None:
+    """As bin/run starts it: the one process hears its own changes, and nothing else is read."""
+    server = Server(env={"SHOWRUNNER_SINGLE_PROCESS": "true"}).start()
+    try:
+        caller = make_user((episode.show, Role.SHOW_CALLER))
+        stream = EventStream(server.url + team_stream_url(episode))
+        stream.next_state()
+
+        command(server, episode, new_token(caller), "start")  # made in that process
+
+        assert stream.next_state(lambda s: s["state"] == "running")["segment"]["title"] == "News"
+        stream.close()
+    finally:
+        server.stop()
