@@ -27,7 +27,7 @@ from . import onair, stream_access
 from .live import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
 from .push import current_snapshot
-from .views.live import request_id_of, run_command
+from .views.live import command_json, request_id_of, run_command
 
 TOKEN_PREFIX = "sr_"  # noqa: S105 - marks the value as ours, it is not a secret
 CACHE_SECONDS = 10.0  # a revoked token stops working within this long
@@ -142,13 +142,7 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
     (a hardware button sends what it sends)."""
     if not request.body.strip():
         return {}
-    try:
-        data = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InvalidAction("The request body is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise InvalidAction('The request body must be a JSON object, like {"version": 3}.')
-    return data
+    return command_json(request.body)
 
 
 @api_view

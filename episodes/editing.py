@@ -19,9 +19,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from showrunner import bounds
 
 from . import broadcast, limits, onair, ordering
 from .models import Appearance, Change, Episode, NewsItem, Question, Segment, Show
@@ -49,6 +51,14 @@ class Conflict(Exception):
 
 class CannotUndo(Exception):
     pass
+
+
+class Refused(Exception):
+    """A new episode cannot be made now; the message says why. Nothing was saved."""
+
+
+# Tries at the next number when another writer took it first (new_episode).
+NUMBER_ATTEMPTS = 5
 
 
 @dataclass
@@ -600,13 +610,17 @@ def template_of(show: Show) -> Episode:
     """The show's template episode, created (empty) the first time it is asked for."""
     template = Episode.objects.filter(show=show, is_template=True).first()
     if template is None:
-        template = Episode.objects.create(
-            show=show,
-            is_template=True,
-            title="Template",
-            target_seconds=show.default_target_seconds,
-            status=Episode.Status.DRAFT,
-        )
+        try:
+            with transaction.atomic():
+                template = Episode.objects.create(
+                    show=show,
+                    is_template=True,
+                    title="Template",
+                    target_seconds=show.default_target_seconds,
+                    status=Episode.Status.DRAFT,
+                )
+        except IntegrityError:  # made by a concurrent request: one template per show
+            template = Episode.objects.get(show=show, is_template=True)
     return template
 
 
@@ -624,15 +638,18 @@ def suggested_start(show: Show, now: datetime) -> datetime | None:
     )
     if latest is None or latest.starts_at is None:
         return None
+    if bounds.year_problem(latest.starts_at) or bounds.year_problem(now):
+        return None  # a start saved before the bounds: a week later may not be a date at all
     start = latest.starts_at
-    while start <= now:
-        start += timedelta(days=7)
+    if start <= now:
+        start += ((now - start) // timedelta(days=7) + 1) * timedelta(days=7)
     if start == latest.starts_at:
         start += timedelta(days=7)
     # Keep the local time of day across a daylight-saving change.
     local = latest.starts_at.astimezone(show.zone)
     target_day = start.astimezone(show.zone).date()
-    return datetime.combine(target_day, local.time().replace(tzinfo=None), tzinfo=show.zone)
+    suggested = datetime.combine(target_day, local.time().replace(tzinfo=None), tzinfo=show.zone)
+    return None if bounds.year_problem(suggested) else suggested
 
 
 def new_episode(source: Episode, actor: Actor) -> Episode:
@@ -640,35 +657,62 @@ def new_episode(source: Episode, actor: Actor) -> Episode:
 
     From the template, everything in its segments comes along (notes and all its questions);
     from an earlier episode, only recurring questions do, and no notes, guests or news.
+
+    New episodes of one show take turns (the show's row is locked on PostgreSQL; SQLite's
+    IMMEDIATE transactions take turns anyway), so each gets the next number. A number taken
+    in the meantime by another way in (the editor, an import) is a unique-constraint error:
+    the next number is tried, a few times, and then :class:`Refused` is raised.
     """
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return copy_as_new(source, actor)
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS:
+                raise Refused(
+                    "Others were creating episodes of this show at the same moment, so no "
+                    "number was free; nothing was saved. Try again."
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def copy_as_new(source: Episode, actor: Actor) -> Episode:
+    """:func:`new_episode`'s one attempt, inside its transaction."""
     show = source.show
-    with transaction.atomic():
-        starts_at = suggested_start(show, actor.now)
-        episode = Episode.objects.create(
-            show=show,
-            number=next_number(show),
-            title="",
-            starts_at=starts_at,
-            target_seconds=source.target_seconds,
-            hook=source.hook if source.is_template else "",
-            status=Episode.Status.DRAFT,
+    if connection.features.has_select_for_update:
+        list(Show.objects.select_for_update().filter(pk=show.pk).values_list("pk"))
+    number = next_number(show)
+    if number > bounds.LARGEST_EPISODE_NUMBER:
+        raise Refused(
+            f"Episode numbers go up to {bounds.LARGEST_EPISODE_NUMBER:,}, and this show's "
+            f"highest is {number - 1:,}: give that episode a lower number first."
         )
-        for segment in source.segments.prefetch_related("questions"):
-            copy = Segment.objects.create(
-                episode=episode,
-                position=segment.position,
-                title=segment.title,
-                kind=segment.kind,
-                planned_seconds=segment.planned_seconds,
-                planned_max_seconds=segment.planned_max_seconds,
-                notes=segment.notes if source.is_template else "",
-            )
-            copy_questions(
-                segment.questions.all(),
-                copy,
-                keep_addressees=False,
-                recurring_only=not source.is_template,
-            )
-        if source.is_template:
-            Question.objects.filter(segment__episode=episode).update(is_recurring=True)
+    starts_at = suggested_start(show, actor.now)
+    episode = Episode.objects.create(
+        show=show,
+        number=number,
+        title="",
+        starts_at=starts_at,
+        target_seconds=source.target_seconds,
+        hook=source.hook if source.is_template else "",
+        status=Episode.Status.DRAFT,
+    )
+    for segment in source.segments.prefetch_related("questions"):
+        copy = Segment.objects.create(
+            episode=episode,
+            position=segment.position,
+            title=segment.title,
+            kind=segment.kind,
+            planned_seconds=segment.planned_seconds,
+            planned_max_seconds=segment.planned_max_seconds,
+            notes=segment.notes if source.is_template else "",
+        )
+        copy_questions(
+            segment.questions.all(),
+            copy,
+            keep_addressees=False,
+            recurring_only=not source.is_template,
+        )
+    if source.is_template:
+        Question.objects.filter(segment__episode=episode).update(is_recurring=True)
     return episode

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from .formats.document import LARGEST
+from showrunner import bounds
+
 from .formats.markdown_runsheet import news_items
 from .models import Appearance, Episode, NewsItem, Question, Segment
 
@@ -64,12 +65,24 @@ def format_planned(low: int | None, high: int | None) -> str:
     return one(low) if low == high else f"{one(low)}-{one(high)}"
 
 
+class NewlinesNormalised:
+    """Text keeps its new lines as LF: browsers send a textarea's as CR LF. Runs before the
+    model's validators (:mod:`showrunner.bounds`) see the values."""
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        for name, value in data.items():
+            if isinstance(value, str):
+                data[name] = bounds.normalise_newlines(value)
+        return data
+
+
 class PlannedField(forms.CharField):
     def clean(self, value: Any) -> tuple[int | None, int | None]:  # type: ignore[override]
         return parse_planned(super().clean(value) or "")
 
 
-class SegmentForm(forms.ModelForm):
+class SegmentForm(NewlinesNormalised, forms.ModelForm):
     """One segment's editable cells; the editor posts one field at a time."""
 
     planned = PlannedField(required=False, max_length=40)
@@ -94,13 +107,13 @@ class SegmentForm(forms.ModelForm):
         return {field: self.cleaned_data[field]}
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(NewlinesNormalised, forms.ModelForm):
     class Meta:
         model = Question
         fields = ["text", "notes", "is_recurring"]
 
 
-class NewsItemForm(forms.ModelForm):
+class NewsItemForm(NewlinesNormalised, forms.ModelForm):
     url = forms.URLField(required=False, max_length=1000, assume_scheme="https")
 
     class Meta:
@@ -116,16 +129,18 @@ class NewsItemForm(forms.ModelForm):
         return data
 
 
-class AppearanceForm(forms.ModelForm):
+class AppearanceForm(NewlinesNormalised, forms.ModelForm):
     class Meta:
         model = Appearance
         fields = ["role", "notes"]
 
 
-class HeaderForm(forms.ModelForm):
+class HeaderForm(NewlinesNormalised, forms.ModelForm):
     """The episode's own fields; the air start is entered in the show's time zone."""
 
-    air_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    air_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=bounds.DATE
+    )
     air_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     target_minutes = forms.IntegerField(min_value=1, max_value=24 * 60)
     join_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
@@ -197,6 +212,9 @@ class PasteNewsForm(forms.Form):
             line = line.strip().lstrip("-*• ").strip()
             if not line:
                 continue
+            if problem := bounds.text_problem(line):
+                errors.append(f"Line {number} {problem}")
+                continue
             found = news_items(line, None)
             if not found:
                 errors.append(f"Line {number} (“{line[:60]}”) has no link.")
@@ -229,7 +247,7 @@ class ImportForm(forms.Form):
     number = forms.IntegerField(
         required=False,
         min_value=1,
-        max_value=LARGEST,
+        max_value=bounds.LARGEST_EPISODE_NUMBER,
         label="Episode number, if the document has none",
     )
     replace = forms.BooleanField(

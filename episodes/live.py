@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from showrunner import bounds
+
 
 class State(StrEnum):
     READY = "ready"
@@ -110,7 +112,17 @@ def apply(
     if action == "add_time":
         if seconds is None or seconds == 0:
             raise InvalidAction("Say how many seconds to add (negative to take time away).")
-        return replace(clock, added_ms=clock.added_ms + seconds * 1000), []
+        if abs(seconds) > bounds.LARGEST_ADD_SECONDS:
+            raise InvalidAction(
+                f"Add or take away at most {bounds.LARGEST_ADD_SECONDS:,} seconds at a time."
+            )
+        added_ms = clock.added_ms + seconds * 1000
+        if abs(added_ms) > bounds.LARGEST_ADDED_SECONDS * 1000:
+            raise InvalidAction(
+                f"A segment can gain or lose at most {bounds.LARGEST_ADDED_SECONDS:,} seconds "
+                "in all."
+            )
+        return replace(clock, added_ms=added_ms), []
     if action == "end":
         finished = finish(clock, now)
         return replace(

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from showrunner import bounds
 from showrunner.timezones import validate_time_zone
 from speakers.models import Speaker
 
@@ -31,7 +32,7 @@ def new_feed_secret() -> str:
 
 
 class Show(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=bounds.TEXT)
     slug = models.SlugField(max_length=100, unique=True)
     time_zone = models.CharField(
         max_length=64,
@@ -39,19 +40,29 @@ class Show(models.Model):
         validators=[validate_time_zone],
     )
     default_target_seconds = models.PositiveIntegerField(
-        default=3600, help_text="Planned length of an episode, in seconds."
+        default=3600,
+        help_text="Planned length of an episode, in seconds.",
+        validators=bounds.SECONDS,
     )
     warning_seconds = models.PositiveIntegerField(
-        default=120, help_text="The live timer turns to warning with this much left."
+        default=120,
+        help_text="The live timer turns to warning with this much left.",
+        validators=bounds.SECONDS,
     )
     danger_seconds = models.PositiveIntegerField(
-        default=60, help_text="The live timer turns to danger with this much left."
+        default=60,
+        help_text="The live timer turns to danger with this much left.",
+        validators=bounds.SECONDS,
     )
     call_minutes = models.PositiveIntegerField(
-        default=30, help_text="How long before air guests should arrive."
+        default=30,
+        help_text="How long before air guests should arrive.",
+        validators=bounds.CALL_MINUTES,
     )
-    contact_name = models.CharField(max_length=200, blank=True, help_text="Whom guests contact.")
-    contact_email = models.EmailField(blank=True)
+    contact_name = models.CharField(
+        max_length=200, blank=True, help_text="Whom guests contact.", validators=bounds.TEXT
+    )
+    contact_email = models.EmailField(blank=True, validators=bounds.TEXT)
     upcoming_public = models.BooleanField(
         default=False,
         help_text="Anyone may see the upcoming-episodes page and its calendar feed; "
@@ -101,32 +112,53 @@ class Episode(models.Model):
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="episodes")
     number = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Unique within the show; empty for a draft."
+        null=True,
+        blank=True,
+        help_text="Unique within the show; empty for a draft.",
+        validators=bounds.EPISODE_NUMBER,
     )
-    title = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True, validators=bounds.TEXT)
     air_date = models.DateField(
-        null=True, blank=True, help_text="Set from the air start when the time is known."
+        null=True,
+        blank=True,
+        help_text="Set from the air start when the time is known.",
+        validators=bounds.DATE,
     )
     starts_at = models.DateTimeField(
-        null=True, blank=True, help_text="Air start; empty while only the date is known."
+        null=True,
+        blank=True,
+        help_text="Air start; empty while only the date is known.",
+        validators=bounds.DATE,
     )
-    target_seconds = models.PositiveIntegerField(help_text="Planned length, in seconds.")
-    hook = models.TextField(blank=True)
-    description = models.TextField(blank=True)
+    target_seconds = models.PositiveIntegerField(
+        help_text="Planned length, in seconds.", validators=bounds.SECONDS
+    )
+    hook = models.TextField(blank=True, validators=bounds.TEXT)
+    description = models.TextField(blank=True, validators=bounds.TEXT)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    recording_url = models.URLField(max_length=500, blank=True)
+    recording_url = models.URLField(max_length=500, blank=True, validators=bounds.TEXT)
     join_url = models.URLField(
-        max_length=500, blank=True, help_text="Where guests join: a studio or meeting link."
+        max_length=500,
+        blank=True,
+        help_text="Where guests join: a studio or meeting link.",
+        validators=bounds.TEXT,
     )
     hard_out_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the show must be off air, if it must."
+        null=True,
+        blank=True,
+        help_text="When the show must be off air, if it must.",
+        validators=bounds.DATE,
     )
     call_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Overrides the show's: how long before air guests arrive."
+        null=True,
+        blank=True,
+        help_text="Overrides the show's: how long before air guests arrive.",
+        validators=bounds.CALL_MINUTES,
     )
     chapters = models.TextField(
         blank=True,
         help_text="Video chapters as the producer edited them; empty: from the times on air.",
+        validators=bounds.TEXT,
     )
     is_template = models.BooleanField(
         default=False, help_text="The show's template: what a new episode starts from."
@@ -136,10 +168,10 @@ class Episode(models.Model):
     # Two more tell open screens when to refresh, each moved by one function that says so:
     # revision, the plan, which editors follow (editing.plan_changed); live_revision, what
     # live screens show, which the push follows (onair.live_changed).
-    version = models.PositiveIntegerField(default=1)
-    layout_version = models.PositiveIntegerField(default=1)
-    revision = models.PositiveIntegerField(default=1)
-    live_revision = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
+    layout_version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
+    revision = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
+    live_revision = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,6 +200,18 @@ class Episode(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "air_date"}
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "Episode":
+        """A date or time outside the years kept (saved before there were bounds, see
+        showrunner/bounds.py) reads as not known: no page, feed or backup has to show a time
+        past the last date there is, in every zone, and a backup of it restores."""
+        episode = super().from_db(db, field_names, values)
+        for name in ("air_date", "starts_at", "hard_out_at"):
+            moment = episode.__dict__.get(name)
+            if moment is not None and bounds.year_problem(moment):
+                episode.__dict__[name] = None
+        return episode
 
     @property
     def label(self) -> str:
@@ -216,9 +260,11 @@ class Appearance(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="appearances")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.GUEST)
     notes = models.TextField(
-        blank=True, help_text="For this guest: what to prepare. Shown to the guest."
+        blank=True,
+        help_text="For this guest: what to prepare. Shown to the guest.",
+        validators=bounds.TEXT,
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
 
     class Meta:
         ordering = ["pk"]
@@ -271,16 +317,24 @@ class Segment(models.Model):
         OTHER = "other", "Other"
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="segments")
-    position = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(validators=bounds.COUNTER)
+    title = models.CharField(max_length=200, validators=bounds.TEXT)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     planned_seconds = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Planned duration; the minimum when it is a range."
+        null=True,
+        blank=True,
+        help_text="Planned duration; the minimum when it is a range.",
+        validators=bounds.SECONDS,
     )
     planned_max_seconds = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Equal to the minimum unless the duration is a range."
+        null=True,
+        blank=True,
+        help_text="Equal to the minimum unless the duration is a range.",
+        validators=bounds.SECONDS,
     )
-    notes = models.TextField(blank=True, help_text="Markdown, for the team only.")
+    notes = models.TextField(
+        blank=True, help_text="Markdown, for the team only.", validators=bounds.TEXT
+    )
     owner = models.ForeignKey(
         Appearance,
         on_delete=models.SET_NULL,
@@ -290,12 +344,18 @@ class Segment(models.Model):
         help_text="Who leads this segment.",
     )
     warning_seconds = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Overrides the show's warning threshold."
+        null=True,
+        blank=True,
+        help_text="Overrides the show's warning threshold.",
+        validators=bounds.SECONDS,
     )
     danger_seconds = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Overrides the show's danger threshold."
+        null=True,
+        blank=True,
+        help_text="Overrides the show's danger threshold.",
+        validators=bounds.SECONDS,
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
 
     class Meta:
         ordering = ["position"]
@@ -342,18 +402,18 @@ class Question(models.Model):
         SKIPPED = "skipped", "Skipped"
 
     segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveIntegerField()
-    text = models.TextField()
+    position = models.PositiveIntegerField(validators=bounds.COUNTER)
+    text = models.TextField(validators=bounds.TEXT)
     addressed_to = models.ManyToManyField(Appearance, blank=True, related_name="questions")
     for_everyone = models.BooleanField(
         default=False, help_text="Addressed to everyone on the episode (“Both”, “all”)."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=bounds.TEXT)
     is_recurring = models.BooleanField(
         default=False, help_text="Asked in every episode: comes along when an episode is copied."
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
 
     class Meta:
         ordering = ["position"]
@@ -377,11 +437,13 @@ class Question(models.Model):
 
 class NewsItem(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="news_items")
-    position = models.PositiveIntegerField()
-    title = models.CharField(max_length=300, blank=True)
-    url = models.URLField(max_length=1000, blank=True, help_text="Empty for a text-only item.")
-    notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
+    position = models.PositiveIntegerField(validators=bounds.COUNTER)
+    title = models.CharField(max_length=300, blank=True, validators=bounds.TEXT)
+    url = models.URLField(
+        max_length=1000, blank=True, help_text="Empty for a text-only item.", validators=bounds.TEXT
+    )
+    notes = models.TextField(blank=True, validators=bounds.TEXT)
+    version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
 
     class Meta:
         ordering = ["position"]
@@ -439,21 +501,25 @@ class LiveState(models.Model):
     segment = models.ForeignKey(
         Segment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    segment_started_at = models.DateTimeField(null=True, blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)
+    segment_started_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
+    paused_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
     paused_ms = models.PositiveBigIntegerField(default=0, help_text="Paused so far, this segment.")
-    added_ms = models.BigIntegerField(default=0, help_text="Time added (or removed) this segment.")
-    show_started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    added_ms = models.BigIntegerField(
+        default=0,
+        help_text="Time added (or removed) this segment.",
+        validators=bounds.ADDED_MILLISECONDS,
+    )
+    show_started_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
+    ended_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
     controller = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    controller_since = models.DateTimeField(null=True, blank=True)
+    controller_since = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
     # The last command without a version, to tell a hardware button's repeat from a new press.
     last_action = models.CharField(max_length=20, blank=True)
     last_action_by = models.CharField(max_length=64, blank=True)
-    last_action_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    last_action_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
+    version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -465,14 +531,18 @@ class SegmentRun(models.Model):
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="segment_runs")
     segment = models.ForeignKey(Segment, on_delete=models.SET_NULL, null=True, related_name="runs")
-    title = models.CharField(max_length=200, help_text="The segment's title when it ran.")
-    planned_seconds = models.PositiveIntegerField(null=True, blank=True)
-    planned_max_seconds = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(
+        max_length=200, help_text="The segment's title when it ran.", validators=bounds.TEXT
+    )
+    planned_seconds = models.PositiveIntegerField(null=True, blank=True, validators=bounds.SECONDS)
+    planned_max_seconds = models.PositiveIntegerField(
+        null=True, blank=True, validators=bounds.SECONDS
+    )
     is_rehearsal = models.BooleanField(default=False)
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(validators=bounds.DATE)
+    ended_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
     paused_ms = models.PositiveBigIntegerField(default=0)
-    added_ms = models.BigIntegerField(default=0)
+    added_ms = models.BigIntegerField(default=0, validators=bounds.ADDED_MILLISECONDS)
 
     class Meta:
         ordering = ["started_at", "pk"]
@@ -502,10 +572,10 @@ class LiveMessage(models.Model):
     appearance = models.ForeignKey(
         Appearance, on_delete=models.CASCADE, null=True, blank=True, related_name="live_messages"
     )
-    text = models.CharField(max_length=280)
+    text = models.CharField(max_length=280, validators=bounds.TEXT)
     flash = models.BooleanField(default=False)
-    created_at = models.DateTimeField()
-    cleared_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(validators=bounds.DATE)
+    cleared_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
     lasts = models.CharField(
         max_length=10,
         choices=Lasts.choices,
@@ -521,9 +591,12 @@ class LiveMessage(models.Model):
         related_name="+",
         help_text="The segment on air when it was sent.",
     )
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
     read_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the host (or the guest) tapped “Got it”."
+        null=True,
+        blank=True,
+        help_text="When the host (or the guest) tapped “Got it”.",
+        validators=bounds.DATE,
     )
 
     class Meta:
@@ -559,7 +632,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=100, blank=True, validators=bounds.TEXT)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -587,7 +660,7 @@ class Reminder(models.Model):
     fingerprint = models.CharField(
         max_length=64, blank=True, help_text="What the guest had been told, when it was sent."
     )
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(validators=bounds.DATE)
 
     class Meta:
         ordering = ["-sent_at"]

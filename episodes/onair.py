@@ -27,6 +27,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from showrunner import bounds
+
 from . import broadcast, live
 from .live import Clock, InvalidAction, State
 from .models import (
@@ -337,6 +339,9 @@ def send_message(
     text = " ".join(text.split())
     if not text:
         raise InvalidAction("Write the message first.")
+    problem = bounds.text_problem(text)
+    if problem is not None:
+        raise InvalidAction(f"The message {problem}")
     if len(text) > 280:
         raise InvalidAction("Keep it under 280 characters: it has to be read on air.")
     if lasts not in LiveMessage.Lasts.values:

@@ -8,6 +8,7 @@ link gets the same answer, in about the same time: no hint that a link was close
 """
 
 import base64
+import re
 import secrets
 from datetime import datetime
 
@@ -39,12 +40,12 @@ def token_for(speaker: Speaker) -> str | None:
 def speaker_for(token: str, *, now: datetime) -> Speaker | None:
     """The speaker this link belongs to, if it still works."""
     pk_text, _, given = token.partition("-")
-    speaker = (
-        Speaker.objects.filter(pk=int(pk_text)).first() if pk_text.isdigit() and given else None
-    )
+    # ASCII digits only, as few as a row id has (str.isdigit takes "²" and "٣" too).
+    pk = int(pk_text) if re.fullmatch("[0-9]{1,18}", pk_text) else 0
+    speaker = Speaker.objects.filter(pk=pk).first() if pk and given else None
     secret = speaker.link_secret if speaker is not None else ""
     # Compute a MAC either way, so an unknown speaker answers as slowly as a wrong link.
-    expected = mac(int(pk_text) if pk_text.isdigit() else 0, secret or "no link")
+    expected = mac(pk, secret or "no link")
     if speaker is None or not secret or not constant_time_compare(expected, given):
         return None
     if speaker.link_expires_at is not None and speaker.link_expires_at <= now:

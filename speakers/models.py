@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
+from showrunner import bounds
 from showrunner.timezones import validate_time_zone
 
 if TYPE_CHECKING:
@@ -23,6 +24,11 @@ def validate_links(value: object) -> None:
         if not isinstance(link, str):
             raise ValidationError(
                 "Link %(index)s is not a web address.", params={"index": index}, code="invalid_link"
+            )
+        problem = bounds.text_problem(link)
+        if problem is not None:
+            raise ValidationError(
+                "Link %(index)s %(problem)s", params={"index": index, "problem": problem}
             )
         try:
             check_url(link)
@@ -65,16 +71,19 @@ class Speaker(models.Model):
         help_text="The show this person appears on. Empty only for people on no show yet "
         "(from before speakers belonged to shows); only staff see those.",
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=bounds.TEXT)
     is_group = models.BooleanField(
         default=False, help_text="A team or group addressed as one, such as “widget team”."
     )
-    email = models.EmailField(blank=True)
-    pronouns = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True, validators=bounds.TEXT)
+    pronouns = models.CharField(max_length=50, blank=True, validators=bounds.TEXT)
     pronunciation = models.CharField(
-        max_length=200, blank=True, help_text="How to say the name, e.g. “DAH-nah LEE”."
+        max_length=200,
+        blank=True,
+        help_text="How to say the name, e.g. “DAH-nah LEE”.",
+        validators=bounds.TEXT,
     )
-    bio = models.TextField(blank=True, help_text="Markdown.")
+    bio = models.TextField(blank=True, help_text="Markdown.", validators=bounds.TEXT)
     avatar = models.ImageField(
         upload_to="avatars/", blank=True, help_text="Square, 512 px, without metadata."
     )
@@ -85,7 +94,10 @@ class Speaker(models.Model):
     # A new secret revokes every earlier link; an empty one means no link works.
     link_secret = models.CharField(max_length=64, blank=True, editable=False)
     link_expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="The private link stops working after this."
+        null=True,
+        blank=True,
+        help_text="The private link stops working after this.",
+        validators=bounds.DATE,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,7 +153,7 @@ class ProfileChange(models.Model):
     """What a guest changed on their own profile, for the producer to see."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="profile_changes")
-    changed_at = models.DateTimeField()
+    changed_at = models.DateTimeField(validators=bounds.DATE)
     fields = models.JSONField(help_text="Each changed field: [before, after].")
 
     class Meta:

@@ -194,3 +194,47 @@ def test_no_request_breaks_an_endpoint(
 
     fuzz()
     assert Episode.objects.filter(pk=world.kwargs["pk"]).exists()
+
+
+HX_HEADERS = {"HTTP_HX_REQUEST": "true"}
+# Every URL that creates a row: sent several times at once, as a double click, two producers or
+# a retrying client would. Each answers (a refusal or a success), never a server error.
+CREATES = [
+    "new_episode", "duplicate_episode", "add_guest", "add_segment", "duplicate_segment",
+    "add_question", "add_news", "import_save", "live_command",
+]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", CREATES)
+def test_parallel_creates_never_break_an_endpoint(world: World, name: str) -> None:
+    route = dict(ALL_URLS)[name]
+    role = fuzzed_as(name, "post")
+    assert role is not None
+    user = world.users[role]
+    path = address(route, world.kwargs)
+    guest = str(world.ids[5])  # the guest already on the episode: added again, at once
+
+    @settings(max_examples=max(2, fuzzing.EXAMPLES // 3))
+    @given(
+        body=fuzzing.form_data(world.ids).map(
+            lambda data: {k: v for k, v in data.items() if k not in fuzzing.FILE_KEYS}
+        ),
+        same=st.sampled_from([{}, {"speaker": guest}, {"name": "Pat Parallel"}, {"version": "1"}]),
+        count=st.integers(2, 6),
+    )
+    def fuzz(body: dict[str, Any], same: dict[str, str], count: int) -> None:
+        fuzzing.count_example(f"parallel POST {name}")
+        data = {**body, **same}
+
+        def post(_: int) -> int:
+            client = Client(raise_request_exception=False)
+            client.force_login(user)
+            return client.post(path, data, **HX_HEADERS).status_code
+
+        statuses = fuzzing.at_once(count, post)
+
+        event(f"statuses {sorted(set(statuses))}")
+        assert all(status < 500 for status in statuses), statuses
+
+    fuzz()

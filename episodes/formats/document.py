@@ -11,6 +11,8 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
+from showrunner import bounds
+
 from .. import limits
 
 EVERYONE = "all"  # the addressee that stands for everyone on the episode ("Both", "all")
@@ -101,14 +103,13 @@ class EpisodeDocument:
 
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
-# The largest whole number every supported database keeps in an integer column.
-LARGEST = 2_147_483_647
 is_web_address = URLValidator(schemes=["http", "https"])
 is_email = EmailValidator()
 
 
 def validate(doc: EpisodeDocument, *, path: str = "") -> None:
-    """Check what the database will insist on, before anything is written.
+    """Check what the database will insist on, and the bounds every page, export and backup
+    can hold (:mod:`showrunner.bounds`), before anything is written.
 
     Raises :class:`ParseError` naming the field, e.g. ``segments[2].owner: ...``.
     """
@@ -130,9 +131,21 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
         except ValidationError:
             raise fail(where, f"“{value}” is not a web address (http:// or https://).") from None
 
+    def check_number(where: str, value: int | None, low: int, high: int, unit: str = "") -> None:
+        if value is None:
+            return
+        problem = bounds.number_problem(value, low=low, high=high, unit=unit)
+        if problem is not None:
+            raise fail(where, problem)
+
     for where, text in strings_of(doc):
-        if "\x00" in text:
-            raise fail(where, "contains a NUL character (\\x00): is this a binary file?")
+        problem = bounds.text_problem(text)
+        if problem is not None:
+            raise fail(where, problem)
+    for where, moment in (("air_date", doc.air_date), ("starts_at", doc.starts_at)):
+        problem = bounds.year_problem(moment) if moment is not None else None
+        if problem is not None:
+            raise fail(where, problem)
     if not doc.show_slug:
         raise fail(
             "show", "cannot tell which show this is: the document names none; give --show SLUG."
@@ -142,14 +155,10 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
     check_length("show.name", doc.show_name, 200)
     if doc.number is not None and doc.number < 1:
         raise fail("number", "episode numbers start at 1.")
-    if doc.number is not None and doc.number > LARGEST:
-        raise fail("number", f"{doc.number} is too large; the largest is {LARGEST}.")
+    check_number("number", doc.number, 1, bounds.LARGEST_EPISODE_NUMBER)
     if doc.status not in STATUSES:
         raise fail("status", f"must be one of {', '.join(STATUSES)}.")
-    if doc.target_seconds is not None and doc.target_seconds < 0:
-        raise fail("target_seconds", "cannot be negative.")
-    if doc.target_seconds is not None and doc.target_seconds > LARGEST:
-        raise fail("target_seconds", f"{doc.target_seconds} s is too long; at most {LARGEST} s.")
+    check_number("target_seconds", doc.target_seconds, 0, bounds.LONGEST_SECONDS, " s")
     check_length("title", doc.title, 200)
     check_url("recording_url", doc.recording_url)
     check_url("join_url", doc.join_url)
@@ -199,9 +208,7 @@ def validate(doc: EpisodeDocument, *, path: str = "") -> None:
         if low is not None and high is not None:
             if low < 0 or high < 0:
                 raise fail(f"{where}.planned_seconds", "cannot be negative.")
-            if high > LARGEST:
-                reason = f"{high} s is too long; at most {LARGEST} s."
-                raise fail(f"{where}.planned_max_seconds", reason)
+            check_number(f"{where}.planned_max_seconds", high, 0, bounds.LONGEST_SECONDS, " s")
             if low > high:
                 raise fail(
                     f"{where}.planned_max_seconds",

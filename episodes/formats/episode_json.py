@@ -9,6 +9,8 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from showrunner import bounds
+
 from .document import (
     SEGMENT_KINDS,
     SPEAKER_ROLES,
@@ -84,9 +86,11 @@ def dumps(docs: list[EpisodeDocument] | EpisodeDocument, **kwargs: Any) -> str:
 def loads(text: str) -> list[EpisodeDocument]:
     """One episode object, or a list of them (what ``import_runsheet --json`` prints)."""
     try:
-        data = json.loads(text)
+        data = bounds.parse_json(text)
     except json.JSONDecodeError as exc:
         raise ParseError(f"Not valid JSON: {exc.msg}.", exc.lineno) from None
+    except ValueError as exc:  # too deep, a number too long, NaN or Infinity
+        raise ParseError(f"Not accepted as JSON: {exc}.") from None
     if isinstance(data, list):
         if not data:
             raise ParseError("The list holds no episode: expected at least one object {...}.", 1)

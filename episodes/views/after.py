@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from showrunner import bounds
 from showrunner.auth import Action, can, get_episode, get_show
 
 from .. import chapters, editing, report, reporting
@@ -161,6 +162,8 @@ def episode_chapters(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("episode_chapters", episode.pk)
         text = request.POST.get("chapters", "")
         try:
+            if problem := bounds.text_problem(text):
+                raise ParseError(f"Chapters: {problem}")
             parsed = chapters.parse(text)
         except ParseError as exc:
             error, status = exc, 422

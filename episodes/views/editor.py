@@ -12,8 +12,10 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +27,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
+from showrunner import bounds
 from showrunner.auth import Action, get_episode, get_show, shows_for
 from speakers import emails, links
 from speakers.models import ProfileChange, Speaker
@@ -565,6 +568,8 @@ def add_question(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse
     target = f"#segment-{segment.pk} .new-question-error"
     if not text:
         return invalid("Write the question first.", target)
+    if problem := bounds.text_problem(text):
+        return invalid(f"The question {problem}", target)
     return layout_change(
         request,
         pk,
@@ -648,14 +653,19 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
     elif name:
         if len(name) > 200:
             return invalid("That name is over 200 characters.", target)
+        if problem := bounds.text_problem(name):
+            return invalid(f"The name {problem}", target)
         speaker = Speaker.objects.create(
             show=episode.show, name=name, is_group=name.lower().endswith(" team")
         )
     else:
         return invalid("Pick someone or type a new name.", target)
-    if not episode.appearances.filter(speaker=speaker).exists():
-        Appearance.objects.create(episode=episode, speaker=speaker, role=role)
-        editing.plan_changed(episode.pk, on_air=True)
+    try:
+        with transaction.atomic():  # one person added twice at once: the second is refused
+            Appearance.objects.create(episode=episode, speaker=speaker, role=role)
+    except IntegrityError:
+        return layout_response(request, pk, message=f"{speaker.name} is on the episode already.")
+    editing.plan_changed(episode.pk, on_air=True)
     return layout_response(request, pk)
 
 
@@ -695,6 +705,8 @@ def guest_link(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespons
                 f"“{day}” is not a date: give it as YYYY-MM-DD.",
                 f"#appearance-{appearance.pk} .guest-error",
             )
+        if expires is not None and (problem := bounds.year_problem(expires)):
+            return invalid(f"Expiry: {problem}", f"#appearance-{appearance.pk} .guest-error")
         links.set_expiry(
             speaker,
             datetime.combine(expires, time.max, tzinfo=episode.show.zone) if expires else None,
@@ -732,7 +744,11 @@ def remove_guest(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
 @require_POST
 def new_episode(request: HttpRequest, slug: str) -> HttpResponse:
     show = get_show(request.user, slug, Action.EDIT)
-    episode = editing.new_episode(editing.template_of(show), actor(request))
+    try:
+        episode = editing.new_episode(editing.template_of(show), actor(request))
+    except editing.Refused as exc:
+        messages.error(request, f"No new episode: {exc}")
+        return redirect("show_detail", show.slug)
     return redirect("episode_editor", episode.pk)
 
 
@@ -740,7 +756,11 @@ def new_episode(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def duplicate_episode(request: HttpRequest, pk: int) -> HttpResponse:
     episode = load(request, pk)
-    copy = editing.new_episode(episode, actor(request))
+    try:
+        copy = editing.new_episode(episode, actor(request))
+    except editing.Refused as exc:
+        messages.error(request, f"Not duplicated: {exc}")
+        return redirect("episode_editor", episode.pk)
     return redirect("episode_editor", copy.pk)
 
 

@@ -6,7 +6,6 @@ POSTs with the session's CSRF token; they answer with the new snapshot, or 409 a
 current one when the command was stale, repeated, not allowed now, or not yours to give.
 """
 
-import json
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from showrunner import bounds
 from showrunner.auth import Action, can, get_episode
 
 from .. import onair, stream_access
@@ -42,26 +42,52 @@ def refused(episode: Episode, principal: str, exc: Exception) -> JsonResponse:
 
 def body_of(request: HttpRequest) -> dict[str, Any]:
     if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise InvalidAction("The request body is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise InvalidAction("The request body must be a JSON object.")
-        return data
+        return command_json(request.body or b"{}")
     return request.POST.dict()
+
+
+def command_json(body: bytes) -> dict[str, Any]:
+    """A command's JSON object, within the bounds of :func:`showrunner.bounds.parse_json`."""
+    if len(body) > bounds.COMMAND_BYTES:
+        raise InvalidAction(
+            f"The request body is {len(body):,} bytes; a command takes at most "
+            f"{bounds.COMMAND_BYTES:,}."
+        )
+    try:
+        data = bounds.parse_json(body, depth=2)
+    except ValueError as exc:
+        raise InvalidAction(f"The request body is not accepted as JSON: {exc}.") from None
+    if not isinstance(data, dict):
+        raise InvalidAction('The request body must be a JSON object, like {"version": 3}.')
+    return data
+
+
+# What each number a command takes may be (showrunner/bounds.py).
+NUMBERS = {
+    "version": (0, bounds.LARGEST_VERSION),
+    "segment": (1, bounds.LARGEST_ID),
+    "to": (1, bounds.LARGEST_ID),
+    "message": (1, bounds.LARGEST_ID),
+    "seconds": (-bounds.LARGEST_ADD_SECONDS, bounds.LARGEST_ADD_SECONDS),
+}
 
 
 def optional_int(data: dict[str, Any], name: str) -> int | None:
     value = data.get(name)
     if value in (None, ""):
         return None
-    if isinstance(value, bool):
-        raise InvalidAction(f"“{name}” must be a whole number.")
+    low, high = NUMBERS[name]
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidAction(f"“{name}” must be a whole number, not {value!r}.") from None
+        return bounds.whole_number(value, f"“{name}”", low=low, high=high)
+    except bounds.OutOfBounds as exc:
+        raise InvalidAction(str(exc)) from None
+
+
+def message_text(data: dict[str, Any]) -> str:
+    text = data.get("text", "")
+    if not isinstance(text, str):
+        raise InvalidAction("“text” must be text, in quotes.")
+    return text
 
 
 REQUEST_ID = re.compile(r"[\x21-\x7e]{1,100}")  # printable ASCII, no spaces
@@ -121,7 +147,7 @@ def apply_command(
         else:
             onair.send_message(
                 episode,
-                str(data.get("text", "")),
+                message_text(data),
                 user=user,
                 now=now,
                 flash=data.get("flash") in (True, "true", "1", "on"),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.http import require_GET
 
-from showrunner import throttle
+from showrunner import bounds, throttle
 from showrunner.auth import Action, can
 from speakers import calendar
 
@@ -46,6 +46,7 @@ def upcoming_episodes(show: Show) -> list[Episode]:
             status__in=[Episode.Status.SCHEDULED, Episode.Status.LIVE],
         )
         .exclude(Q(starts_at__isnull=True) & Q(air_date__isnull=True))
+        .exclude(starts_at__gte=bounds.AFTER_THE_YEARS)  # saved before there were bounds
         .order_by("air_date", "starts_at", "number")
         .prefetch_related(
             Prefetch(
