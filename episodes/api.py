@@ -2,11 +2,10 @@
 
 ``Authorization: Bearer <token>``, tokens from ``manage.py create_api_token``. Token calls need
 no CSRF token: a browser never sends the header on its own. Commands go through the same code
-as the show caller's page (:func:`episodes.views.live.run_command`).
+as the show caller's page (:func:`episodes.commands.run`).
 """
 
 import hashlib
-import json
 import secrets
 import time
 from collections import OrderedDict
@@ -23,11 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from showrunner import throttle
 from showrunner.auth import Action, can, visible_shows
 
-from . import onair, stream_access
+from . import commands, onair, stream_access
 from .live import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
 from .push import current_snapshot
-from .views.live import command_json, request_id_of, run_command
 
 TOKEN_PREFIX = "sr_"  # noqa: S105 - marks the value as ours, it is not a secret
 CACHE_SECONDS = 10.0  # a revoked token stops working within this long
@@ -142,7 +140,7 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
     (a hardware button sends what it sends)."""
     if not request.body.strip():
         return {}
-    return command_json(request.body)
+    return commands.command_json(request.body)
 
 
 @api_view
@@ -194,19 +192,26 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         )
     try:
         data = json_body(request)
-        request_id = request_id_of(request, data)
+        request_id = commands.request_id_of(request.headers.get("Idempotency-Key"), data)
     except InvalidAction as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    response = run_command(
+    done = commands.run(
         episode,
         action,
         data,
         user=request.api_user,  # type: ignore[attr-defined]
         source=f"token:{request.api_token_id}",  # type: ignore[attr-defined]
-        principal=stream_access.for_api_token(request.api_token_id),  # type: ignore[attr-defined]
         request_id=request_id,
     )
     # The API answers with the state itself at the top level, as GET .../live does.
-    payload = json.loads(response.content)
-    state = payload.pop("state")
-    return JsonResponse({**state, **payload}, status=response.status_code)
+    principal = stream_access.for_api_token(request.api_token_id)  # type: ignore[attr-defined]
+    state = current_snapshot(pk, onair.TEAM, principal, live_revision_of(episode))
+    return JsonResponse(
+        {**onair.at_now(state, timezone.now()), **done.fields()}, status=done.status
+    )
+
+
+def live_revision_of(episode: Episode) -> int:
+    return (
+        Episode.objects.filter(pk=episode.pk).values_list("live_revision", flat=True).first() or 0
+    )
