@@ -116,12 +116,13 @@ def run(
                 return Done(
                     True, version_of(episode), repeat=True, note="Already done: same request id."
                 )
-            repeat = apply(episode, action, data, user=user, source=source, now=now)
+            outcome = apply(episode, action, data, user=user, source=source, now=now)
     except (onair.Stale, onair.NotInControl, InvalidAction) as exc:
         return Done(False, version_of(episode), status=409, error=str(exc))
-    if repeat:
-        return Done(True, version_of(episode), repeat=True, note="Pressed again at once: ignored.")
-    return Done(True, version_of(episode))
+    version = outcome.version if outcome is not None else version_of(episode)
+    if outcome is not None and outcome.repeat:
+        return Done(True, version, repeat=True, note="Pressed again at once: ignored.")
+    return Done(True, version)
 
 
 def version_of(episode: Episode) -> int | None:
@@ -136,8 +137,8 @@ def apply(
     user: AbstractBaseUser,
     source: str,
     now: datetime,
-) -> bool:
-    """Apply one command; True when it was taken as a bounce of the one before."""
+) -> onair.Outcome | None:
+    """Apply one command: a clock command's outcome (None for messages and control)."""
     if action == "message":
         to = None
         if data.get("to") not in (None, "", "host"):
@@ -156,11 +157,11 @@ def apply(
                 to=to,
                 lasts=str(data.get("lasts") or "segment"),
             )
-        return False
+        return None
     if action == "take_control":
         onair.take_control(episode, user=user, now=now)
-        return False
-    outcome = onair.perform(
+        return None
+    return onair.perform(
         episode,
         action,
         user=user,
@@ -170,4 +171,3 @@ def apply(
         segment=optional_int(data, "segment"),
         seconds=optional_int(data, "seconds"),
     )
-    return outcome.repeat

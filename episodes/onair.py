@@ -75,8 +75,8 @@ class NotInControl(Exception):
 
 @dataclass
 class Outcome:
-    state: LiveState
-    repeat: bool = False  # a repeated press within a second, ignored
+    version: int  # the clock's version after the command
+    repeat: bool = False  # a bounce of the press before, ignored
 
 
 def epoch_ms(moment: datetime | None) -> int | None:
@@ -143,7 +143,7 @@ def perform(
                 and state.last_action_at is not None
                 and now - state.last_action_at < REPEAT_WINDOW
             ):
-                return Outcome(state, repeat=True)
+                return Outcome(state.version, repeat=True)
             version = state.version
         elif version != state.version:
             raise Stale(state)
@@ -152,7 +152,7 @@ def perform(
         clock, played = live.apply(
             clock_of(state),
             action,
-            order=running_order(episode),
+            order=running_order(episode) if action not in CLOCK_ONLY else (),
             now=now,
             segment=segment,
             seconds=seconds,
@@ -189,7 +189,7 @@ def perform(
             plan=not state.is_rehearsal and action in PLAN_ACTIONS,
             clock_only=action in CLOCK_ONLY,
         )
-        return Outcome(state_of(episode))
+        return Outcome(version + 1)  # the UPDATE matched ``version`` and added one
 
 
 def expire_cues(
