@@ -17,6 +17,7 @@ someone else is an explicit command everyone sees.
 never ticks, from which each screen computes its own display (``static/js/live.js``).
 """
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,7 +44,7 @@ from .models import (
 )
 
 # A versionless start/next/previous/end this soon after the same one is a bounced button.
-REPEAT_WINDOW = timedelta(milliseconds=400)
+REPEAT_WINDOW = timedelta(milliseconds=int(os.environ.get("SHOWRUNNER_BOUNCE_MS", "400")))
 DEBOUNCED = frozenset({"start", "next", "previous", "end"})
 # Relative: applied press by press whatever version the screen had seen.
 RELATIVE = frozenset({"add_time"})

@@ -124,7 +124,6 @@ def test_a_restart_mid_segment_keeps_the_time_right(episode: Episode, token: str
     started = command(server, episode, token, "start")
     server.kill()  # kill -9
 
-    time.sleep(1.5)
     with running_server(server.port) as again:
         status, state = request(
             f"{again.url}/api/episodes/{episode.pk}/live",
@@ -137,7 +136,7 @@ def test_a_restart_mid_segment_keeps_the_time_right(episode: Episode, token: str
     assert status == 200
     assert state["state"] == "running"
     assert abs(state["remaining_ms"] - expected) < 50
-    assert state["remaining_ms"] < 300_000 - 1_400
+    assert state["remaining_ms"] < started["remaining_ms"]  # it went on while the server was down
 
 
 def test_a_stream_reconnects_after_a_restart(episode: Episode, token: str) -> None:
