@@ -156,7 +156,7 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
 def episodes(request: HttpRequest) -> JsonResponse:
     shows = visible_shows(request.api_user)  # type: ignore[attr-defined]
     found = (
-        Episode.objects.filter(show__in=shows, is_template=False)
+        Episode.objects.filter(show__in=shows, is_template=False, archived_at__isnull=True)
         .select_related("show")
         .order_by("-starts_at", "-air_date", "-number")
     )
