@@ -83,6 +83,11 @@ urlpatterns = [
         name="edit_appearance",
     ),
     path(
+        "episodes/<id:pk>/edit/guests/<id:appearance_pk>/contact/",
+        editor.edit_contact,
+        name="edit_contact",
+    ),
+    path(
         "episodes/<id:pk>/edit/guests/<id:appearance_pk>/link/",
         editor.guest_link,
         name="guest_link",

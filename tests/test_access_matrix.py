@@ -132,6 +132,7 @@ EXPECTED: dict[str, Expect] = {
     "search_speakers": Expect(EDIT, NOT_ALLOWED),
     "add_guest": Expect(NOT_ALLOWED, EDIT),
     "edit_appearance": Expect(NOT_ALLOWED, EDIT),
+    "edit_contact": Expect(NOT_ALLOWED, EDIT),
     "guest_link": Expect(NOT_ALLOWED, EDIT),
     "remove_guest": Expect(NOT_ALLOWED, EDIT),
     "delete_item": Expect(NOT_ALLOWED, EDIT),
