@@ -56,6 +56,11 @@ def new_token(user: AbstractBaseUser, name: str = "") -> str:
     return value
 
 
+def forget(key_hash: str) -> None:
+    """Drop a token from this process's cache at once (it was revoked)."""
+    _token_cache.pop(key_hash, None)
+
+
 def token_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 

@@ -75,6 +75,8 @@ EXPECTED: dict[str, Expect] = {
     "login": Expect(ANYONE, ANYONE),
     "logout": Expect(NOT_ALLOWED, dict.fromkeys(ROLES, "login")),  # logged out, to the login
     "favicon": Expect(ANYONE, ANYONE),
+    "account_tokens": Expect(LOGGED_IN, LOGGED_IN),
+    "revoke_token": Expect(NOT_ALLOWED, OWN),
     # The guest portal
     "guest_portal": Expect(GUEST_OWN, NOT_ALLOWED),
     "guest_feed": Expect(GUEST_OWN, NOT_ALLOWED),
@@ -240,7 +242,7 @@ def world(settings: Any) -> World:
         def build(role: str) -> str:
             kwargs = {key: value for key, value in args.items() if f"<{key}>" in route
                       or f":{key}>" in route}  # fmt: skip
-            if "token" in route:
+            if "<str:token>" in route:
                 kwargs["token"] = tokens.get(role, forged)
             return reverse(name, kwargs=kwargs)
 
