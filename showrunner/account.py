@@ -1,4 +1,4 @@
-"""A person's own account: their API tokens (for a Stream Deck, Companion or a script).
+"""A person's own account: a forgotten password reset by email, and their API tokens (for a Stream Deck, Companion or a script).
 
 A token is shown once, when it is made; only its hash is kept (:func:`episodes.api.new_token`).
 Revoking one stops it at once in this process and within seconds everywhere, live streams
@@ -6,8 +6,11 @@ opened with it included (:mod:`episodes.stream_access`).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from episodes import api
 from episodes.models import ApiToken
+
+from . import throttle
 
 
 class TokenForm(forms.Form):
@@ -67,3 +72,23 @@ def revoke_token(request: HttpRequest, token_pk: int) -> HttpResponse:
         api.forget(token.key_hash)
     messages.success(request, f"Revoked “{token.name or token.prefix}”: it no longer works.")
     return redirect("account_tokens")
+
+
+# -- password reset ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Django's password reset, throttled per client address and per email address typed,
+    its link on the site's own address (SHOWRUNNER_BASE_URL, never the request's Host)."""
+    if request.method == "POST" and throttle.sends_email(
+        request, "password-reset", request.POST.get("email", "")
+    ):
+        context = {"form": PasswordResetForm(request.POST), "throttled": throttle.TOO_MANY_EMAILS}
+        return render(request, "registration/password_reset_form.html", context, status=429)
+    view = auth_views.PasswordResetView.as_view(
+        extra_email_context={"base_url": settings.SHOWRUNNER_BASE_URL.rstrip("/")},
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.txt",
+    )
+    return view(request)

@@ -75,6 +75,11 @@ EXPECTED: dict[str, Expect] = {
     "login": Expect(ANYONE, ANYONE),
     "logout": Expect(NOT_ALLOWED, dict.fromkeys(ROLES, "login")),  # logged out, to the login
     "favicon": Expect(ANYONE, ANYONE),
+    "password_reset": Expect(ANYONE, ANYONE),
+    "password_reset_done": Expect(ANYONE, NOT_ALLOWED),
+    "password_reset_confirm": Expect(ANYONE, ANYONE),
+    "password_reset_complete": Expect(ANYONE, NOT_ALLOWED),
+    "guest_lost_link": Expect(ANYONE, ANYONE),
     "account_tokens": Expect(LOGGED_IN, LOGGED_IN),
     "revoke_token": Expect(NOT_ALLOWED, OWN),
     # The guest portal
