@@ -1,4 +1,5 @@
-"""A person's own account: a forgotten password reset by email, and their API tokens (for a Stream Deck, Companion or a script).
+"""A person's own account: a forgotten password reset by email, and their API tokens (for a
+Stream Deck, Companion or a script).
 
 A token is shown once, when it is made; only its hash is kept (:func:`episodes.api.new_token`).
 Revoking one stops it at once in this process and within seconds everywhere, live streams
