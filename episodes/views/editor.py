@@ -274,7 +274,8 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
     with timezone.override(episode.show.zone):
         context = editor_context(request, episode)
         body = render_to_string("episodes/editor/_body.html", context, request=request)
-    return render(request, "episodes/editor/page.html", {**context, "body": SafeString(body)})
+    page = {**context, "body": SafeString(body), "delete_blocked": editing.deletable(episode)}
+    return render(request, "episodes/editor/page.html", page)
 
 
 @login_required
