@@ -32,9 +32,23 @@ class ShowSettingsForm(forms.ModelForm):
     default_minutes = forms.IntegerField(
         min_value=1, max_value=24 * 60, label="Default length (minutes)"
     )
-    warning_seconds = forms.IntegerField(min_value=0, max_value=24 * 3600)
-    danger_seconds = forms.IntegerField(min_value=0, max_value=24 * 3600)
-    call_minutes = forms.IntegerField(min_value=0, max_value=24 * 60)
+    warning_seconds = forms.IntegerField(
+        min_value=0, max_value=24 * 3600, label="Warning at (seconds left)"
+    )
+    danger_seconds = forms.IntegerField(
+        min_value=0, max_value=24 * 3600, label="Danger at (seconds left)"
+    )
+    call_minutes = forms.IntegerField(
+        min_value=0, max_value=24 * 60, label="Call time (minutes before air)"
+    )
+    field_order = [
+        "name",
+        "time_zone",
+        "default_minutes",
+        "warning_seconds",
+        "danger_seconds",
+        "call_minutes",
+    ]
 
     class Meta:
         model = Show
@@ -49,9 +63,6 @@ class ShowSettingsForm(forms.ModelForm):
             "upcoming_public",
         ]
         labels = {
-            "warning_seconds": "Warning at (seconds left)",
-            "danger_seconds": "Danger at (seconds left)",
-            "call_minutes": "Call time (minutes before air)",
             "contact_name": "Contact for guests",
             "contact_email": "Contact email",
             "upcoming_public": "Anyone may see the upcoming page and its calendar",
