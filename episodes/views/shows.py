@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from showrunner.auth import Action, get_episode, get_show, may_create_shows
+from showrunner.auth import Action, can, get_episode, get_show, may_create_shows
 from showrunner.timezones import time_zone_names
 
 from .. import editing, team
@@ -197,12 +197,12 @@ def change_role(request: HttpRequest, slug: str, role_pk: int) -> HttpResponse:
             )
     except team.LastProducer as exc:
         messages.error(request, str(exc))
-    if (
-        not ShowRole.objects.filter(show=show, user=request.user).exists()
-        and not request.user.is_staff
-    ):
-        return redirect("home")
-    return redirect("show_team", show.slug)
+    # Someone who just gave up their own producer role goes where they still may.
+    if can(request.user, show, Action.MANAGE):
+        return redirect("show_team", show.slug)
+    if can(request.user, show, Action.VIEW):
+        return redirect("show_detail", show.slug)
+    return redirect("home")
 
 
 @login_required

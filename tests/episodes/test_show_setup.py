@@ -368,3 +368,16 @@ def test_the_team_page_lists_roles_and_pending_invitations() -> None:
     assert "hana" in text
     assert "pat" in text
     assert "new@example.org as show caller" in text
+
+
+def test_a_producer_who_steps_down_lands_on_the_show_page() -> None:
+    show = make_show()
+    producer = make_user((show, Role.PRODUCER))
+    make_user((show, Role.PRODUCER))
+
+    response = client_for(producer).post(
+        reverse("change_role", args=[show.slug, ShowRole.objects.get(user=producer).pk]),
+        {"role": Role.HOST},
+    )
+
+    assert response["Location"] == reverse("show_detail", args=[show.slug])
