@@ -110,13 +110,17 @@ def show_settings(request: HttpRequest, slug: str) -> HttpResponse:
 # -- the team ------------------------------------------------------------------------------------
 
 
-def members_of(show: Show) -> list[tuple[object, list[ShowRole]]]:
+def members_of(show: Show) -> list[tuple[object, list[ShowRole], list[tuple[str, str]]]]:
+    """Each member of the team, their roles, and the roles they could have as well."""
     by_user: dict[int, tuple[object, list[ShowRole]]] = {}
     for show_role in (
         ShowRole.objects.filter(show=show).select_related("user").order_by("user__username", "pk")
     ):
         by_user.setdefault(show_role.user_id, (show_role.user, []))[1].append(show_role)
-    return list(by_user.values())
+    return [
+        (user, roles, [(v, label) for v, label in Role.choices if v not in {r.role for r in roles}])
+        for user, roles in by_user.values()
+    ]
 
 
 def team_page(
