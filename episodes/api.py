@@ -54,6 +54,11 @@ def new_token(user: AbstractBaseUser, name: str = "") -> str:
     return value
 
 
+def forget(key_hash: str) -> None:
+    """Drop a token from this process's cache at once (it was revoked)."""
+    _token_cache.pop(key_hash, None)
+
+
 def token_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
@@ -148,7 +153,7 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
 def episodes(request: HttpRequest) -> JsonResponse:
     shows = visible_shows(request.api_user)  # type: ignore[attr-defined]
     found = (
-        Episode.objects.filter(show__in=shows, is_template=False)
+        Episode.objects.filter(show__in=shows, is_template=False, archived_at__isnull=True)
         .select_related("show")
         .order_by("-starts_at", "-air_date", "-number")
     )

@@ -716,3 +716,73 @@ def copy_as_new(source: Episode, actor: Actor) -> Episode:
     if source.is_template:
         Question.objects.filter(segment__episode=episode).update(is_recurring=True)
     return episode
+
+
+# -- archiving and deleting ----------------------------------------------------------------------
+
+
+def deletable(episode: Episode) -> str:
+    """Why the episode cannot be deleted, or "" if it can: only a draft that never aired."""
+    from .models import SegmentRun
+
+    if episode.is_template:
+        return "The template cannot be deleted; new episodes start from it."
+    if episode.status != Episode.Status.DRAFT:
+        return f"Only drafts can be deleted; this one is {episode.get_status_display().lower()}."
+    if SegmentRun.objects.filter(episode=episode).exists():
+        return "This episode has been on air (or rehearsed): it stays for the reports."
+    return ""
+
+
+def delete_episode(episode: Episode, actor: Actor) -> Change:
+    """Delete a draft that never aired: hidden at once, restorable for UNDO_WINDOW, purged
+    after that (:func:`purge_deleted`). Its number is freed for the next episode."""
+    with transaction.atomic():
+        locked = Episode.objects.select_for_update().filter(pk=episode.pk).first()
+        if locked is None:
+            raise CannotUndo("This episode is already deleted.")
+        reason = deletable(locked)
+        if reason:
+            raise CannotUndo(reason)
+        Episode.objects.filter(pk=episode.pk).update(deleted_at=actor.now, number=None)
+        change = record(
+            episode,
+            actor,
+            "delete",
+            f"delete {episode.label}",
+            {"kind": "undelete", "number": episode.number},
+        )
+    broadcast.announce(episode.pk)
+    return change
+
+
+def deleted_recently(show: Show, *, now: datetime) -> models.QuerySet[Episode]:
+    """The show's deleted drafts that can still be restored."""
+    return Episode.everything.filter(show=show, deleted_at__gte=now - UNDO_WINDOW)
+
+
+def restore_episode(episode_pk: int, show: Show, actor: Actor) -> Episode:
+    """Undo a deletion within UNDO_WINDOW; the number comes back if no one took it since."""
+    with transaction.atomic():
+        episode = deleted_recently(show, now=actor.now).filter(pk=episode_pk).first()
+        if episode is None:
+            raise CannotUndo("That deletion is more than five minutes old; it cannot be undone.")
+        change = Change.objects.filter(episode=episode, action="delete", undone_at=None).first()
+        number = change.undo.get("number") if change is not None else None
+        if number is not None and Episode.objects.filter(show=show, number=number).exists():
+            number = None
+        Episode.everything.filter(pk=episode.pk).update(deleted_at=None, number=number)
+        if change is not None:
+            Change.objects.filter(pk=change.pk).update(undone_at=actor.now)
+    return Episode.objects.select_related("show").get(pk=episode.pk)
+
+
+def purge_deleted(*, now: datetime) -> int:
+    """Delete for good the episodes deleted longer ago than the undo window."""
+    _, by_model = Episode.everything.filter(deleted_at__lt=now - UNDO_WINDOW).delete()
+    return by_model.get("episodes.Episode", 0)
+
+
+def set_archived(episode: Episode, archived: bool, *, now: datetime) -> None:
+    Episode.objects.filter(pk=episode.pk).update(archived_at=now if archived else None)
+    plan_changed(episode.pk, on_air=False, now=now)

@@ -71,6 +71,9 @@ class Show(models.Model):
     # The calendar feed of a team-only show is read by calendar apps, which cannot log in: its
     # address carries a key derived from this and SECRET_KEY. A new secret revokes old keys.
     feed_secret = models.CharField(max_length=64, default=new_feed_secret, editable=False)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived: off the home page; its team still reaches it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -101,6 +104,37 @@ class ShowRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} of {self.show}"
+
+
+class Invitation(models.Model):
+    """A producer's invitation to a role on a show, sent by email as a signed, expiring link
+    (:mod:`episodes.team`). Accepted once; withdrawing it (deleting the row) ends the link."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.get_role_display()} of {self.show}"
+
+
+class EpisodeManager(models.Manager["Episode"]):
+    """Episodes that are not deleted: a deleted draft is hidden everywhere, from every query
+    that starts at ``Episode.objects`` or a show's ``episodes``, until it is purged."""
+
+    def get_queryset(self) -> models.QuerySet["Episode"]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Episode(models.Model):
@@ -172,11 +206,24 @@ class Episode(models.Model):
     layout_version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
     revision = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
     live_revision = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Archived: off the lists and the upcoming page, kept in reports.",
+    )
+    # A deleted draft (one that never aired) stays for the undo window, hidden everywhere, and
+    # is purged after it (manage.py purge_deleted_episodes).
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    everything = models.Manager()  # deleted ones too: undo and purge
+    objects = EpisodeManager()
+
     class Meta:
         ordering = ["-air_date", "-number"]
+        default_manager_name = "objects"
+        base_manager_name = "everything"
         constraints = [
             models.UniqueConstraint(fields=["show", "number"], name="unique_episode_number"),
             models.UniqueConstraint(

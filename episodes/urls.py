@@ -3,13 +3,31 @@ from django.urls import path
 import showrunner.converters  # noqa: F401 - registers <id:...>
 
 from . import api
-from .views import after, editor, live, pages, transfer, upcoming
+from .views import after, editor, live, pages, shows, transfer, upcoming
 
 ITEM = "<str:kind>/<id:item_pk>"  # kind: segments, questions or news
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("shows/new/", shows.new_show, name="new_show"),
     path("shows/<slug:slug>/", pages.show_detail, name="show_detail"),
+    path("shows/<slug:slug>/settings/", shows.show_settings, name="show_settings"),
+    path("shows/<slug:slug>/archive/", shows.archive_show, name="archive_show"),
+    path("shows/<slug:slug>/team/", shows.show_team, name="show_team"),
+    path("shows/<slug:slug>/team/invite/", shows.invite, name="invite"),
+    path(
+        "shows/<slug:slug>/team/invitations/<id:invitation_pk>/withdraw/",
+        shows.withdraw_invitation,
+        name="withdraw_invitation",
+    ),
+    path("shows/<slug:slug>/team/roles/<id:role_pk>/", shows.change_role, name="change_role"),
+    path("shows/<slug:slug>/team/members/<id:user_pk>/add/", shows.add_role, name="add_role"),
+    path(
+        "shows/<slug:slug>/deleted/<id:episode_pk>/restore/",
+        shows.restore_episode,
+        name="restore_episode",
+    ),
+    path("invitations/<str:token>/", shows.accept_invitation, name="accept_invitation"),
     path("shows/<slug:slug>/new/", editor.new_episode, name="new_episode"),
     path("shows/<slug:slug>/template/", editor.edit_template, name="edit_template"),
     path("shows/<slug:slug>/import/", transfer.import_preview, name="import_preview"),
@@ -27,6 +45,8 @@ urlpatterns = [
     path("episodes/<id:pk>/chapters/", after.episode_chapters, name="episode_chapters"),
     path("episodes/<id:pk>/recap/", after.episode_recap, name="episode_recap"),
     path("episodes/<id:pk>/duplicate/", editor.duplicate_episode, name="duplicate_episode"),
+    path("episodes/<id:pk>/archive/", shows.archive_episode, name="archive_episode"),
+    path("episodes/<id:pk>/delete/", shows.delete_episode, name="delete_episode"),
     # The editor
     path("episodes/<id:pk>/edit/", editor.editor, name="episode_editor"),
     path("episodes/<id:pk>/edit/revision/", editor.revision, name="editor_revision"),
@@ -61,6 +81,11 @@ urlpatterns = [
         "episodes/<id:pk>/edit/guests/<id:appearance_pk>/",
         editor.edit_appearance,
         name="edit_appearance",
+    ),
+    path(
+        "episodes/<id:pk>/edit/guests/<id:appearance_pk>/contact/",
+        editor.edit_contact,
+        name="edit_contact",
     ),
     path(
         "episodes/<id:pk>/edit/guests/<id:appearance_pk>/link/",

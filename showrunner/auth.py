@@ -7,6 +7,7 @@ and host another. Staff may do everything everywhere. Views ask through :func:`g
 
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -21,12 +22,14 @@ class Action(StrEnum):
     VIEW = "view"  # see the show's episodes and run-sheets
     EDIT = "edit"  # plan episodes: segments, questions, guests, news, imports
     CALL = "call"  # drive the live show
+    MANAGE = "manage"  # set the show up: its settings, its team, archiving it
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW: frozenset({Role.PRODUCER, Role.SHOW_CALLER, Role.HOST}),
     Action.EDIT: frozenset({Role.PRODUCER}),
     Action.CALL: frozenset({Role.PRODUCER, Role.SHOW_CALLER}),
+    Action.MANAGE: frozenset({Role.PRODUCER}),
 }
 
 
@@ -84,3 +87,12 @@ def get_show(user: User, slug: str, action: Action = Action.VIEW) -> Show:
     show = get_object_or_404(Show, slug=slug)
     require(user, show, action)
     return show
+
+
+def may_create_shows(user: User) -> bool:
+    """Staff always; anyone logged in where the site allows it (SHOWRUNNER_ANYONE_CREATES_SHOWS)."""
+    if is_staff(user):
+        return True
+    return bool(
+        user.is_authenticated and user.is_active and settings.SHOWRUNNER_ANYONE_CREATES_SHOWS
+    )

@@ -329,3 +329,14 @@ AXES_VERBOSE = False
 
 # Time zone new shows start in when nothing else says (an importer creating a show, say).
 SHOWRUNNER_DEFAULT_TIME_ZONE = os.environ.get("SHOWRUNNER_DEFAULT_TIME_ZONE", "UTC")
+
+# Whether anyone with an account may create a show (and become its producer); staff always may.
+# On by default for a local install, off for a deployment unless set.
+SHOWRUNNER_ANYONE_CREATES_SHOWS = envbool("SHOWRUNNER_ANYONE_CREATES_SHOWS", LOCAL)
+# Invitations to a show's team work for this many days.
+SHOWRUNNER_INVITATION_DAYS = int(os.environ.get("SHOWRUNNER_INVITATION_DAYS", "7"))
+# Throttles on what sends email: password resets and guests asking for their link, counted per
+# client address and per email address typed.
+SHOWRUNNER_THROTTLE_EMAILS = os.environ.get("SHOWRUNNER_THROTTLE_EMAILS", "5/h")
+# The "send me my link" page answers after at least this long, known address or not.
+SHOWRUNNER_LINK_REQUEST_SECONDS = float(os.environ.get("SHOWRUNNER_LINK_REQUEST_SECONDS", "1.0"))

@@ -35,6 +35,27 @@ def wrong_guess(request: HttpRequest, group: str) -> None:
     _usage(request, group, increment=True)
 
 
+def sends_email(request: HttpRequest, group: str, address: str) -> bool:
+    """Count one email asked for (a password reset, a guest's link) from this client and to
+    ``address``; True once either is past SHOWRUNNER_THROTTLE_EMAILS in the window. Every
+    request counts, known address or not: nobody floods an inbox, or learns which are known."""
+    rate = settings.SHOWRUNNER_THROTTLE_EMAILS
+    normalised = address.strip().lower()
+    usages = [
+        get_usage(request, group=f"{group}:client", key="ip", rate=rate, increment=True),
+        get_usage(
+            request,
+            group=f"{group}:address",
+            key=lambda _group, _request: normalised,
+            rate=rate,
+            increment=True,
+        ),
+    ]
+    return any(usage is not None and usage["should_limit"] for usage in usages)
+
+
+TOO_MANY_EMAILS = "Too many requests from your address or for this email. Try again in an hour."
+
 TOO_MANY = "Too many wrong attempts from your address. Wait a while and try again."
 
 

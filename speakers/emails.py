@@ -140,3 +140,37 @@ def send_due(now: datetime) -> list[tuple[Appearance, str]]:
         if send(appearance, kind, now=now, marker=fingerprint(appearance)):
             sent.append((appearance, kind))
     return sent
+
+
+def send_own_links(address: str, *, now: datetime) -> int:
+    """A guest asked for their link again: each speaker with this email address gets theirs.
+
+    Through :func:`send_link` for their next (or latest) episode on their show, or, with no
+    episode, a note with the link alone; a link that has expired is not renewed (a producer
+    set that date): they are told whom to ask. A speaker with no link yet gets one.
+    """
+    from .models import Speaker
+
+    sent = 0
+    for speaker in Speaker.objects.filter(email__iexact=address.strip()).select_related("show"):
+        expired = speaker.link_expires_at is not None and speaker.link_expires_at <= now
+        if not expired:
+            links.ensure_link(speaker)
+        appearances = Appearance.objects.filter(
+            speaker=speaker, episode__show_id=speaker.show_id, episode__is_template=False
+        ).select_related("episode__show")
+        upcoming = appearances.filter(episode__starts_at__gte=now).order_by("episode__starts_at")
+        appearance = upcoming.first() or appearances.order_by("-episode__starts_at").first()
+        if appearance is not None and not expired:
+            sent += send_link(appearance, now=now)
+            continue
+        kind = "link_expired" if expired else "portal_link"
+        context = {
+            "speaker": speaker,
+            "show": speaker.show,
+            "link": "" if expired else links.absolute_url(speaker),
+        }
+        subject = render_to_string(f"speakers/email/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"speakers/email/{kind}.txt", context)
+        sent += send_mail(subject, body, None, [speaker.email])
+    return sent

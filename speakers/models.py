@@ -4,6 +4,7 @@ import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -144,17 +145,22 @@ COPIED_FIELDS = [
 _FIELD_ORDER = {
     name: index
     for index, name in enumerate(
-        ["name", "pronouns", "pronunciation", "bio", "links", "time_zone", "avatar"]
+        ["name", "email", "pronouns", "pronunciation", "bio", "links", "time_zone", "avatar"]
     )
 }
 
 
 class ProfileChange(models.Model):
-    """What a guest changed on their own profile, for the producer to see."""
+    """A change to a guest's profile: by the guest, for the producer to see, or by a producer
+    (contact details, in the editor), for the guest to see."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="profile_changes")
     changed_at = models.DateTimeField(validators=bounds.DATE)
     fields = models.JSONField(help_text="Each changed field: [before, after].")
+    # Empty: the guest changed it themselves; else the producer who did (their contact details).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

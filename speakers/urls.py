@@ -2,9 +2,10 @@ from django.urls import path
 
 import showrunner.converters  # noqa: F401 - registers <id:...>
 
-from . import views
+from . import lost_link, views
 
 urlpatterns = [
+    path("guest/lost-link/", lost_link.lost_link, name="guest_lost_link"),
     path("guest/<str:token>/", views.portal, name="guest_portal"),
     path("guest/<str:token>/calendar.ics", views.feed, name="guest_feed"),
     path("guest/<str:token>/profile/", views.profile, name="guest_profile"),

@@ -288,5 +288,11 @@ def profile(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "speakers/profile.html",
-        {"speaker": speaker, "token": token, "form": form, "saved": "saved" in request.GET},
+        {
+            "speaker": speaker,
+            "token": token,
+            "form": form,
+            "saved": "saved" in request.GET,
+            "history": speaker.profile_changes.all()[:10],
+        },
     )

@@ -76,3 +76,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if fuzzing.REPORT:
         with open(fuzzing.REPORT, "w", encoding="utf-8") as report:
             json.dump(dict(fuzzing.examples_run), report, indent=2, sort_keys=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_wait_for_link_requests(settings: SettingsWrapper) -> None:
+    """The "send me my link" page waits a floor of time to answer alike for any address;
+    tests check that it asks to wait (tests/speakers/test_lost_link.py), not the waiting."""
+    settings.SHOWRUNNER_LINK_REQUEST_SECONDS = 0

@@ -23,9 +23,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.timezone import now
 
-from episodes import api
-from episodes.models import Episode, Role
+from episodes import api, team
+from episodes.models import ApiToken, Episode, Role, ShowRole
 from speakers import links
 from tests.factories import (
     make_appearance,
@@ -50,6 +51,9 @@ LOGGED_IN = {"anonymous": "login", "guest_a": "login", "guest_b": "login",
 TEAM = LOGGED_IN  # any role on the show
 CALL = {**TEAM, "host": "deny"}
 EDIT = {**TEAM, "host": "deny", "caller": "deny"}
+MANAGE = EDIT  # the show's settings and team: its producers
+OWN = {**LOGGED_IN, "host": "hidden", "caller": "hidden"}  # the producer's own API token
+NOWHERE = dict.fromkeys(ROLES, "hidden")  # a link none of them has (an invitation)
 GUEST_EPISODE = {"anonymous": "hidden", "guest_a": "ok", "guest_b": "hidden",
                  "host": "hidden", "caller": "hidden", "producer": "hidden"}  # fmt: skip
 GUEST_OWN = {**GUEST_EPISODE, "guest_b": "ok"}  # B's own link opens B's own page
@@ -71,6 +75,13 @@ EXPECTED: dict[str, Expect] = {
     "login": Expect(ANYONE, ANYONE),
     "logout": Expect(NOT_ALLOWED, dict.fromkeys(ROLES, "login")),  # logged out, to the login
     "favicon": Expect(ANYONE, ANYONE),
+    "password_reset": Expect(ANYONE, ANYONE),
+    "password_reset_done": Expect(ANYONE, NOT_ALLOWED),
+    "password_reset_confirm": Expect(ANYONE, ANYONE),
+    "password_reset_complete": Expect(ANYONE, NOT_ALLOWED),
+    "guest_lost_link": Expect(ANYONE, ANYONE),
+    "account_tokens": Expect(LOGGED_IN, LOGGED_IN),
+    "revoke_token": Expect(NOT_ALLOWED, OWN),
     # The guest portal
     "guest_portal": Expect(GUEST_OWN, NOT_ALLOWED),
     "guest_feed": Expect(GUEST_OWN, NOT_ALLOWED),
@@ -82,7 +93,17 @@ EXPECTED: dict[str, Expect] = {
     "guest_live_read": Expect(NOT_ALLOWED, GUEST_EPISODE),
     # Shows
     "home": Expect(LOGGED_IN, NOT_ALLOWED),
+    "new_show": Expect(LOGGED_IN, LOGGED_IN),  # where anyone may create shows
     "show_detail": Expect(TEAM, NOT_ALLOWED),
+    "show_settings": Expect(MANAGE, MANAGE),
+    "archive_show": Expect(NOT_ALLOWED, MANAGE),
+    "show_team": Expect(MANAGE, NOT_ALLOWED),
+    "invite": Expect(NOT_ALLOWED, MANAGE),
+    "withdraw_invitation": Expect(NOT_ALLOWED, MANAGE),
+    "change_role": Expect(NOT_ALLOWED, MANAGE),
+    "add_role": Expect(NOT_ALLOWED, MANAGE),
+    "accept_invitation": Expect(NOWHERE, NOWHERE),
+    "restore_episode": Expect(NOT_ALLOWED, EDIT),
     "new_episode": Expect(NOT_ALLOWED, EDIT),
     "edit_template": Expect(EDIT, NOT_ALLOWED),
     "import_preview": Expect(EDIT, EDIT),
@@ -102,6 +123,8 @@ EXPECTED: dict[str, Expect] = {
     "episode_recap": Expect(TEAM, NOT_ALLOWED),
     # The editor
     "duplicate_episode": Expect(NOT_ALLOWED, EDIT),
+    "archive_episode": Expect(NOT_ALLOWED, EDIT),
+    "delete_episode": Expect(NOT_ALLOWED, EDIT),
     "episode_editor": Expect(EDIT, NOT_ALLOWED),
     "editor_revision": Expect(TEAM, NOT_ALLOWED),
     "editor_undo": Expect(NOT_ALLOWED, EDIT),
@@ -116,6 +139,7 @@ EXPECTED: dict[str, Expect] = {
     "search_speakers": Expect(EDIT, NOT_ALLOWED),
     "add_guest": Expect(NOT_ALLOWED, EDIT),
     "edit_appearance": Expect(NOT_ALLOWED, EDIT),
+    "edit_contact": Expect(NOT_ALLOWED, EDIT),
     "guest_link": Expect(NOT_ALLOWED, EDIT),
     "remove_guest": Expect(NOT_ALLOWED, EDIT),
     "delete_item": Expect(NOT_ALLOWED, EDIT),
@@ -170,7 +194,8 @@ class World:
 
 
 @pytest.fixture
-def world() -> World:
+def world(settings: Any) -> World:
+    settings.SHOWRUNNER_ANYONE_CREATES_SHOWS = True
     show = make_show(slug="the-show")
     episode = make_episode(
         show=show, title="Widgets", starts_at=datetime.now(UTC) + timedelta(days=2)
@@ -197,6 +222,8 @@ def world() -> World:
     for role, user in users.items():
         clients[role].force_login(user)
         headers[role] = {"HTTP_AUTHORIZATION": f"Bearer {api.new_token(user)}"}
+    producer_role = ShowRole.objects.get(show=show, user=users["producer"])
+    invitation = team.invite(show, "new@example.org", Role.HOST, users["producer"], now=now())
 
     args = {
         "slug": show.slug,
@@ -208,13 +235,19 @@ def world() -> World:
         "kind": "segments",
         "item_pk": segment.pk,
         "action": "next",
+        "role_pk": producer_role.pk,
+        "user_pk": users["producer"].pk,
+        "invitation_pk": invitation.pk,
+        "episode_pk": episode.pk,
+        "token_pk": ApiToken.objects.filter(user=users["producer"]).first().pk,
+        "uidb64": "MQ",
     }
 
     def builder(name: str, route: str) -> Callable[[str], str]:
         def build(role: str) -> str:
             kwargs = {key: value for key, value in args.items() if f"<{key}>" in route
                       or f":{key}>" in route}  # fmt: skip
-            if "token" in route:
+            if "<str:token>" in route:
                 kwargs["token"] = tokens.get(role, forged)
             return reverse(name, kwargs=kwargs)
 

@@ -19,8 +19,8 @@ from django.test import Client
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from episodes import api, onair
-from episodes.models import Episode, LiveMessage, Role
+from episodes import api, onair, team
+from episodes.models import ApiToken, Episode, LiveMessage, Role, ShowRole
 from speakers import links
 from tests import fuzzing
 from tests.factories import (
@@ -103,6 +103,16 @@ def world() -> World:
         "item_pk": talk.pk,
         "action": "next",
         "token": links.ensure_link(guest),
+        "role_pk": ShowRole.objects.get(user=users["host"]).pk,
+        "user_pk": users["host"].pk,
+        "invitation_pk": team.invite(
+            show, "new@example.org", Role.HOST, users["producer"], now=datetime.now(UTC)
+        ).pk,
+        "episode_pk": episode.pk,
+        "token_pk": ApiToken.objects.get(
+            key_hash=api.token_hash(api.new_token(users["producer"]))
+        ).pk,
+        "uidb64": "MQ",
     }
     ids = [
         str(pk)

@@ -29,13 +29,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from episodes import api, onair
+from episodes import api, editing, onair, team
 from episodes.models import (
     ApiToken,
     Appearance,
     Change,
     CommandReceipt,
     Episode,
+    Invitation,
     LiveMessage,
     LiveState,
     NewsItem,
@@ -97,9 +98,20 @@ RECORDS: dict[type[models.Model], Record] = {
         lambda w: ["Alpha Show"],
         {"slug": lambda w: w.a["show"].slug},
     ),
-    ShowRole: Record(in_a(ShowRole, "show"), lambda w: ["alpha-producer"]),
+    ShowRole: Record(
+        in_a(ShowRole, "show"),
+        lambda w: ["alpha-producer"],
+        {"role_pk": lambda w: w.a["producer_role"].pk, "user_pk": lambda w: w.a["producer"].pk},
+    ),
+    Invitation: Record(
+        in_a(Invitation, "show"),
+        lambda w: ["invitee@alpha.example.org"],
+        {"invitation_pk": lambda w: w.a["invitation"].pk},
+    ),
     Episode: Record(
-        in_a(Episode, "show"), lambda w: ["ALPHA-EPISODE"], {"pk": lambda w: w.a["episode"].pk}
+        lambda w: Episode.everything.filter(show=w.a["show"]),
+        lambda w: ["ALPHA-EPISODE", "ALPHA-DRAFT"],
+        {"pk": lambda w: w.a["episode"].pk, "episode_pk": lambda w: w.a["draft"].pk},
     ),
     Appearance: Record(
         in_a(Appearance, "episode__show"),
@@ -131,6 +143,7 @@ RECORDS: dict[type[models.Model], Record] = {
     ApiToken: Record(
         lambda w: ApiToken.objects.filter(user=w.a["producer"]),
         lambda w: [w.a["api_token"], "ALPHA-DECK"],
+        {"token_pk": lambda w: w.a["api_token_pk"]},
     ),
     Reminder: Record(in_a(Reminder, "appearance__episode__show"), lambda w: ["alpha-print"]),
     Speaker: Record(
@@ -200,6 +213,16 @@ def make_side(name: str, marker: str) -> dict[str, Any]:
         sent_at=timezone.now(),
     )
     api_token = api.new_token(users["producer"], f"{marker}-DECK")
+    invitation = team.invite(
+        show,
+        f"invitee@{name.lower()}.example.org",
+        Role.HOST,
+        users["producer"],
+        now=timezone.now(),
+    )
+    # A draft deleted a moment ago: restorable by its own show's team only.
+    draft = make_episode(show=show, title=f"{marker}-DRAFT", status=Episode.Status.DRAFT)
+    editing.delete_episode(draft, editing.Actor(users["producer"], timezone.now()))
     now = timezone.now()
     onair.perform(episode, "start", user=users["caller"], now=now, version=None, source="setup")
     make_run(segment, now - timedelta(minutes=30), 60)
@@ -218,6 +241,10 @@ def make_side(name: str, marker: str) -> dict[str, Any]:
         "news": news,
         "link": link,
         "api_token": api_token,
+        "api_token_pk": ApiToken.objects.get(name=f"{marker}-DECK").pk,
+        "invitation": invitation,
+        "draft": draft,
+        "producer_role": ShowRole.objects.get(show=show, user=users["producer"]),
         **users,
     }
 
@@ -248,6 +275,11 @@ def b_kwargs(world: World) -> dict[str, Any]:
         "item_pk": b["segment"].pk,
         "action": "next",
         "token": b["link"],
+        "role_pk": b["producer_role"].pk,
+        "user_pk": b["producer"].pk,
+        "invitation_pk": b["invitation"].pk,
+        "episode_pk": b["draft"].pk,
+        "token_pk": b["api_token_pk"],
     }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -174,9 +175,9 @@ def editor_context(
     for item in episode.news_items.all():
         item.edit_url = f"{base}news/{item.pk}/"  # type: ignore[attr-defined]
     latest_changes: dict[int, ProfileChange] = {}
-    for change in ProfileChange.objects.filter(speaker__appearances__episode=episode).order_by(
-        "speaker_id", "-changed_at"
-    ):
+    for change in ProfileChange.objects.filter(
+        speaker__appearances__episode=episode, changed_by__isnull=True
+    ).order_by("speaker_id", "-changed_at"):
         latest_changes.setdefault(change.speaker_id, change)
     for appearance in appearances:
         token = links.token_for(appearance.speaker)
@@ -275,7 +276,8 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
     with timezone.override(episode.show.zone):
         context = editor_context(request, episode)
         body = render_to_string("episodes/editor/_body.html", context, request=request)
-    return render(request, "episodes/editor/page.html", {**context, "body": SafeString(body)})
+    page = {**context, "body": SafeString(body), "delete_blocked": editing.deletable(episode)}
+    return render(request, "episodes/editor/page.html", page)
 
 
 @login_required
@@ -471,6 +473,67 @@ def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRe
     except Conflict as exc:
         return conflict_response(request, pk, exc)
     return saved_response(request, pk, saved, f"#appearance-{appearance.pk} .guest-error")
+
+
+CONTACT_FIELDS = {
+    "email": forms.EmailField(max_length=254, required=False),
+    "pronouns": forms.CharField(max_length=50, required=False),
+    "pronunciation": forms.CharField(max_length=200, required=False),
+}
+
+
+@login_required
+@require_POST
+def edit_contact(request: HttpRequest, pk: int, appearance_pk: int) -> HttpResponse:
+    """A guest's email, pronouns or pronunciation, set by a producer of the guest's show.
+
+    Checked against the value the producer's screen showed (``was``) in the same transaction
+    that writes it, and recorded in the guest's profile history as the producers' change.
+    """
+    episode = load(request, pk)
+    appearance = get_object_or_404(Appearance, pk=appearance_pk, episode=episode)
+    field = request.POST.get("field", "")
+    if field not in CONTACT_FIELDS:
+        return HttpResponse("Unknown field.", status=400)
+    slot = f"#contact-{appearance.pk}-{field}-error"
+    try:
+        value = CONTACT_FIELDS[field].clean(request.POST.get(field, ""))
+    except ValidationError as exc:
+        return invalid(" ".join(exc.messages), slot)
+    value = " ".join(value.split())
+    now = timezone.now()
+    with transaction.atomic():
+        speaker = get_object_or_404(
+            Speaker.objects.for_user(request.user).select_for_update().filter(show=episode.show),
+            pk=appearance.speaker_id,
+        )
+        before = getattr(speaker, field)
+        if before != request.POST.get("was", before):
+            response = render(
+                request,
+                "episodes/editor/_contact_saved.html",
+                {"appearance": appearance, "field": field, "value": before, "status": ""},
+                status=409,
+            )
+            message = escape(
+                f"Someone changed this meanwhile to “{before}”. Yours was not saved; "
+                "change it again to replace theirs."
+            )
+            response.content = message.encode() + response.content
+            return reswap(retarget(response, slot), "innerHTML")
+        if value != before:
+            Speaker.objects.filter(pk=speaker.pk).update(**{field: value, "updated_at": now})
+            ProfileChange.objects.create(
+                speaker=speaker,
+                changed_at=now,
+                fields={field: [before, value]},
+                changed_by=request.user,
+            )
+    return render(
+        request,
+        "episodes/editor/_contact_saved.html",
+        {"appearance": appearance, "field": field, "value": value, "status": "Saved."},
+    )
 
 
 # -- layout ----------------------------------------------------------------------------------
@@ -716,7 +779,7 @@ def guest_link(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespons
     elif action == "send":
         if not speaker.email:
             return invalid(
-                f"Add an email address for {speaker.name} first (in the admin).",
+                f"Add an email address for {speaker.name} first, in their Email field above.",
                 f"#appearance-{appearance.pk} .guest-error",
             )
         links.ensure_link(speaker)

@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from showrunner.auth import Action, can, get_episode, get_show, visible_shows
+from showrunner.auth import Action, can, get_episode, get_show, may_create_shows, visible_shows
 
+from .. import editing
 from ..models import Appearance, Episode, Question, Segment, Show
 
 
@@ -39,28 +40,51 @@ def split_episodes(episodes: list[Episode], *, now: datetime) -> dict[str, list[
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    shows = visible_shows(request.user).prefetch_related(
-        Prefetch("episodes", queryset=with_guests(Episode.objects.filter(is_template=False)))
+    shows = (
+        visible_shows(request.user)
+        .filter(archived_at__isnull=True)
+        .prefetch_related(
+            Prefetch(
+                "episodes",
+                queryset=with_guests(
+                    Episode.objects.filter(is_template=False, archived_at__isnull=True)
+                ),
+            )
+        )
     )
     summaries = []
     for show in shows:
         groups = split_episodes(list(show.episodes.all()), now=now)
         summaries.append((show, groups["upcoming"][:3], len(groups["past"]), groups["drafts"]))
-    return render(request, "episodes/home.html", {"summaries": summaries})
+    archived = visible_shows(request.user).filter(archived_at__isnull=False)
+    return render(
+        request,
+        "episodes/home.html",
+        {
+            "summaries": summaries,
+            "archived": list(archived),
+            "may_create": may_create_shows(request.user),
+        },
+    )
 
 
 @login_required
 @require_GET
 def show_detail(request: HttpRequest, slug: str) -> HttpResponse:
     show: Show = get_show(request.user, slug)
+    now = timezone.now()
     episodes = list(with_guests(show.episodes.filter(is_template=False)))
+    can_edit = can(request.user, show, Action.EDIT)
     return render(
         request,
         "episodes/show_detail.html",
         {
             "show": show,
-            "can_edit": can(request.user, show, Action.EDIT),
-            **split_episodes(episodes, now=timezone.now()),
+            "can_edit": can_edit,
+            "can_manage": can(request.user, show, Action.MANAGE),
+            "archived": [e for e in episodes if e.archived_at],
+            "deleted": list(editing.deleted_recently(show, now=now)) if can_edit else [],
+            **split_episodes([e for e in episodes if not e.archived_at], now=now),
         },
     )
 

@@ -43,6 +43,7 @@ def upcoming_episodes(show: Show) -> list[Episode]:
         show.episodes.filter(
             not_over,
             is_template=False,
+            archived_at__isnull=True,
             status__in=[Episode.Status.SCHEDULED, Episode.Status.LIVE],
         )
         .exclude(Q(starts_at__isnull=True) & Q(air_date__isnull=True))

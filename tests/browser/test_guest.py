@@ -176,7 +176,7 @@ def test_the_producer_copies_and_revokes_a_link(
 
     guest_page.reload()
     expect(guest_page.get_by_role("heading")).to_have_text("This link does not work")
-    expect(guest_page.get_by_text("Please ask the person who invited you")).to_be_visible()
+    expect(guest_page.get_by_text("Or ask the person who invited you")).to_be_visible()
     producer.close()
 
 

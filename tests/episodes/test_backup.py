@@ -701,10 +701,19 @@ def test_restore_refuses_a_photo_that_is_not_an_image(tmp_path: Path) -> None:
 
 
 BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
-    Show: {"id", *backup.SHOW_FIELDS},
+    # Archiving is not carried in version 1 (an archive of it would not restore elsewhere): a
+    # restored show or episode comes back on the lists. A deleted draft is never backed up.
+    Show: {"id", "archived_at", *backup.SHOW_FIELDS},
     ShowRole: {"id", "show", "user", *backup.TEAM_FIELDS},
     # live_revision only tells open screens to refresh: a restored show starts from 1.
-    Episode: {"id", "show", "live_revision", *backup.EPISODE_FIELDS},
+    Episode: {
+        "id",
+        "show",
+        "live_revision",
+        "archived_at",
+        "deleted_at",
+        *backup.EPISODE_FIELDS,
+    },
     Appearance: {"id", "episode", "speaker", *backup.APPEARANCE_FIELDS},
     Reminder: {"id", "appearance", *backup.REMINDER_FIELDS},
     Segment: {"id", "episode", "owner", *backup.SEGMENT_FIELDS},
@@ -714,7 +723,8 @@ BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     SegmentRun: {"id", "episode", "segment", *backup.SEGMENT_RUN_FIELDS},
     LiveMessage: {"id", "episode", "appearance", "segment", *backup.LIVE_MESSAGE_FIELDS},
     Speaker: {"id", "show", "avatar", "avatar_small", *backup.SPEAKER_FIELDS},
-    ProfileChange: {"id", "speaker", *backup.PROFILE_CHANGE_FIELDS},
+    # Who of the team made a change is not carried in version 1: restored, it reads as the guest's.
+    ProfileChange: {"id", "speaker", "changed_by", *backup.PROFILE_CHANGE_FIELDS},
 }
 
 

@@ -13,18 +13,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    ("role", "view", "edit", "call"),
+    ("role", "view", "edit", "call", "manage"),
     [
-        (Role.PRODUCER, True, True, True),
-        (Role.SHOW_CALLER, True, False, True),
-        (Role.HOST, True, False, False),
+        (Role.PRODUCER, True, True, True, True),
+        (Role.SHOW_CALLER, True, False, True, False),
+        (Role.HOST, True, False, False, False),
     ],
 )
-def test_each_role_allows_its_actions(role: str, view: bool, edit: bool, call: bool) -> None:
+def test_each_role_allows_its_actions(
+    role: str, view: bool, edit: bool, call: bool, manage: bool
+) -> None:
     show = make_show()
     user = make_user((show, role))
 
-    assert [can(user, show, action) for action in Action] == [view, edit, call]
+    assert [can(user, show, action) for action in Action] == [view, edit, call, manage]
 
 
 def test_roles_are_per_show() -> None:

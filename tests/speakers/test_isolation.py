@@ -73,7 +73,11 @@ def world() -> dict[str, object]:
 
 
 def routes() -> dict[str, URLPattern]:
-    return {p.name: p for p in portal_urls.urlpatterns if isinstance(p, URLPattern) and p.name}
+    return {
+        p.name: p
+        for p in portal_urls.urlpatterns
+        if isinstance(p, URLPattern) and p.name and "<str:token>" in str(p.pattern)
+    }
 
 
 def url_for(name: str, token: str, episode_pk: int) -> str:
