@@ -72,7 +72,10 @@ class Show(models.Model):
     # address carries a key derived from this and SECRET_KEY. A new secret revokes old keys.
     feed_secret = models.CharField(max_length=64, default=new_feed_secret, editable=False)
     archived_at = models.DateTimeField(
-        null=True, blank=True, help_text="Archived: off the home page; its team still reaches it."
+        null=True,
+        blank=True,
+        help_text="Archived: off the home page; its team still reaches it.",
+        validators=bounds.DATE,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -111,13 +114,13 @@ class Invitation(models.Model):
     (:mod:`episodes.team`). Accepted once; withdrawing it (deleting the row) ends the link."""
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
+    email = models.EmailField(validators=bounds.TEXT)
     role = models.CharField(max_length=20, choices=Role.choices)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(validators=bounds.DATE)
+    accepted_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -210,10 +213,11 @@ class Episode(models.Model):
         null=True,
         blank=True,
         help_text="Archived: off the lists and the upcoming page, kept in reports.",
+        validators=bounds.DATE,
     )
     # A deleted draft (one that never aired) stays for the undo window, hidden everywhere, and
     # is purged after it (manage.py purge_deleted_episodes).
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False, validators=bounds.DATE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
