@@ -227,3 +227,9 @@ SHOWRUNNER_BASE_URL = os.environ.get("SHOWRUNNER_BASE_URL", "http://127.0.0.1:80
 
 # Time zone new shows start in when nothing else says (an importer creating a show, say).
 SHOWRUNNER_DEFAULT_TIME_ZONE = os.environ.get("SHOWRUNNER_DEFAULT_TIME_ZONE", "UTC")
+
+# Heavy work (reading imports, decoding photos) runs in worker processes, off the live push:
+# showrunner/isolated.py. Per call: a wall-time limit, and memory on top of a worker's own.
+ISOLATED_WORKERS = int(os.environ.get("SHOWRUNNER_WORKERS", "2"))
+ISOLATED_SECONDS = float(os.environ.get("SHOWRUNNER_WORK_SECONDS", "10"))
+ISOLATED_MEGABYTES = int(os.environ.get("SHOWRUNNER_WORK_MEGABYTES", "512"))
