@@ -100,9 +100,33 @@ def parse(
     return doc
 
 
+MAX_FRONT_MATTER = 20_000  # characters; real front matter is a few hundred
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: a few hundred bytes of nested aliases expand to
+    gigabytes (the "billion laughs"), and front matter has no use for them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (& and *) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+
+
 def load_front_matter(source: str) -> dict[str, object]:
+    if len(source) > MAX_FRONT_MATTER:
+        raise ParseError(
+            f"The front matter is {len(source):,} characters long; "
+            f"the limit is {MAX_FRONT_MATTER:,}.",
+            2,
+        )
     try:
-        front = yaml.safe_load(source)
+        front = yaml.load(source, Loader=FrontMatterLoader)  # noqa: S506 (a SafeLoader)
+    except RecursionError:
+        raise ParseError("The front matter is nested too deeply.", 2) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"
