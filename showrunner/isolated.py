@@ -115,23 +115,19 @@ class Pool:
         self.started = False
 
     def start(self) -> None:
+        """Start the workers, in the background: the first call may wait for one."""
         with self.lock:
             if self.started:
                 return
             self.started = True
-            for _ in range(self.size):
-                self.idle.put(None)  # a place for a worker; started now, in the background
         threading.Thread(target=self._fill, daemon=True).start()
 
     def _fill(self) -> None:
-        workers = []
         for _ in range(self.size):
             try:
-                workers.append(self.idle.get_nowait())
-            except queue.Empty:
-                break
-        for worker in workers:
-            self.idle.put(worker or Worker(self.context))
+                self.idle.put(Worker(self.context))
+            except Exception:
+                self.idle.put(None)  # whoever takes this place starts one (and sees why not)
 
     def run(
         self, function: Callable[..., Result], args: tuple[Any, ...], *, seconds: float,

@@ -48,4 +48,16 @@ def read(
     return [doc]
 
 
-__all__ = ["EpisodeDocument", "ParseError", "number_from_path", "read"]
+def read_checked(
+    text: str, *, today: date, number: int | None, show_slug: str, show_name: str
+) -> tuple[list[EpisodeDocument], str]:
+    """:func:`read` for the import page, with the checks saving will make; the documents and
+    their JSON. Pure, so it can run in a worker process (``showrunner.isolated``)."""
+    docs = read(text, today=today, number=number, show=show_slug)
+    for doc in docs:
+        doc.show_name = show_name
+        episode_json.load(episode_json.dump(doc))
+    return docs, episode_json.dumps(docs)
+
+
+__all__ = ["EpisodeDocument", "ParseError", "number_from_path", "read", "read_checked"]
