@@ -12,10 +12,11 @@ from .formats.document import LARGEST
 from .formats.markdown_runsheet import news_items
 from .models import Appearance, Episode, NewsItem, Question, Segment
 
-PLANNED = re.compile(
-    r"^\s*(?P<low>\d+(?::\d{1,2})?)\s*(?P<unit1>m|min|mins|minutes?|s|sec|secs|seconds?|h|hrs?|hours?)?"
-    r"\s*(?:(?:-|–|—|to)\s*(?P<high>\d+(?::\d{1,2})?)\s*"
-    r"(?P<unit2>m|min|mins|minutes?|s|sec|secs|seconds?|h|hrs?|hours?)?)?\s*$",
+PLANNED = re.compile(  # no two runs of spaces side by side: linear in the text's length
+    r"^\s*(?P<low>\d+(?::\d{1,2})?)"
+    r"(?:\s*(?P<unit1>m|min|mins|minutes?|s|sec|secs|seconds?|h|hrs?|hours?))?"
+    r"(?:\s*(?:-|–|—|to)\s*(?P<high>\d+(?::\d{1,2})?)"
+    r"(?:\s*(?P<unit2>m|min|mins|minutes?|s|sec|secs|seconds?|h|hrs?|hours?))?)?\s*$",
     re.IGNORECASE,
 )
 
