@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from .formats import MAX_CHARACTERS, MAX_FILE_BYTES
 from .formats.document import LARGEST
 from .formats.markdown_runsheet import news_items
 from .models import Appearance, Episode, NewsItem, Question, Segment
@@ -224,7 +225,7 @@ class ImportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         label="Paste a run-sheet or recap post",
-        max_length=500_000,
+        max_length=MAX_CHARACTERS,
     )
     upload = forms.FileField(required=False, label="…or upload a file (.md, .txt, .json)")
     number = forms.IntegerField(
@@ -241,8 +242,11 @@ class ImportForm(forms.Form):
         data = super().clean()
         upload = data.get("upload")
         if upload is not None:
-            if upload.size > 2_000_000:
-                raise ValidationError("That file is over 2 MB; a run-sheet is far smaller.")
+            if upload.size > MAX_FILE_BYTES:
+                raise ValidationError(
+                    f"That file is over {MAX_FILE_BYTES // 1_000_000} MB; "
+                    "a run-sheet is far smaller."
+                )
             try:
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError:

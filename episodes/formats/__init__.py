@@ -9,6 +9,11 @@ from .document import EpisodeDocument, ParseError
 
 NUMBERED = re.compile(r"^(?P<number>\d+)-")
 
+# Sizes refused before any reading (docs/formats.md): a document, pasted, uploaded or given to
+# import_runsheet; a file is refused unread past MAX_FILE_BYTES. Real run-sheets are a few KB.
+MAX_CHARACTERS = 500_000
+MAX_FILE_BYTES = 2_000_000
+
 
 def number_from_path(path: PurePath) -> int | None:
     """``19-some-slug/notes.md`` or ``19-notes.md`` → 19; the file name first, then folders."""
@@ -32,6 +37,10 @@ def read(
     ``number`` and ``show`` (a slug) override what the document says; without a number in the
     document either, one is taken from the file or folder name.
     """
+    if len(text) > MAX_CHARACTERS:
+        raise ParseError(
+            f"The document is {len(text):,} characters long; the limit is {MAX_CHARACTERS:,}."
+        )
     stripped = text.lstrip("\ufeff \t\r\n")
     if (path is not None and path.suffix.lower() == ".json") or stripped.startswith(("{", "[")):
         docs = episode_json.loads(text)
@@ -60,4 +69,12 @@ def read_checked(
     return docs, episode_json.dumps(docs)
 
 
-__all__ = ["EpisodeDocument", "ParseError", "number_from_path", "read", "read_checked"]
+__all__ = [
+    "MAX_CHARACTERS",
+    "MAX_FILE_BYTES",
+    "EpisodeDocument",
+    "ParseError",
+    "number_from_path",
+    "read",
+    "read_checked",
+]

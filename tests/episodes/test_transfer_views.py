@@ -207,3 +207,18 @@ def test_save_over_the_time_limit_says_so_and_saves_nothing(
 
     assert "took too long to read (over 0 s); nothing was saved" in response.content.decode()
     assert not Episode.objects.exists()
+
+
+def test_an_upload_over_the_character_limit_is_refused_clearly(
+    client: Client, show: object
+) -> None:
+    producer_client(client, show)
+    text = RUNSHEET + "\n" + "x" * 500_000
+    upload = SimpleUploadedFile("12-widgets.md", text.encode(), content_type="text/markdown")
+
+    response = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+
+    assert response.context["parse_error"].reason == (
+        f"The document is {len(text):,} characters long; the limit is 500,000."
+    )
+    assert not Episode.objects.exists()
