@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 Result = TypeVar("Result")
 
 MB = 1024 * 1024
+NICENESS = 10
 TASKS_PER_WORKER = 200  # then a fresh worker: whatever a parser leaked goes with the old one
 
 
@@ -57,6 +58,7 @@ class Crashed(IsolationError):
 def _serve(connection: Connection) -> None:
     """A worker's loop: one call at a time, each under its own memory cap."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    os.nice(NICENESS)  # the live push, in the app process, goes first for the CPU
     while True:
         try:
             function, args, memory_bytes = connection.recv()
@@ -145,7 +147,14 @@ class Pool:
             if worker is None or not worker.process.is_alive():
                 worker = Worker(self.context)
             worker.tasks += 1
-            worker.connection.send((function, args, megabytes * MB))
+            try:
+                worker.connection.send((function, args, megabytes * MB))
+            except (OSError, EOFError):  # it died, or never started: a new one next time
+                worker.stop()
+                worker = None
+                raise Crashed(
+                    f"{what} stopped the reader unexpectedly; nothing was saved."
+                ) from None
             if not worker.connection.poll(seconds):
                 worker.stop()
                 worker = None

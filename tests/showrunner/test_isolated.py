@@ -105,3 +105,7 @@ def test_run_when_every_worker_is_busy_refuses_after_waiting(tmp_path) -> None:
 def _workers() -> list[isolated.Worker]:
     pool = isolated.pool()
     return [w for w in list(pool.idle.queue) if w is not None]
+
+
+def test_workers_yield_the_cpu_to_the_app_process() -> None:
+    assert isolated.run(os.nice, 0) == os.nice(0) + isolated.NICENESS
