@@ -19,6 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "showrunner.settings")
 django_wsgi = get_wsgi_application()  # sets Django up, which the import below needs
 
 from episodes import push  # noqa: E402
+from showrunner import isolated  # noqa: E402
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -37,6 +38,7 @@ async def lifespan(receive: Receive, send: Send) -> None:
         message = await receive()
         if message["type"] == "lifespan.startup":
             await push.hub.start()
+            isolated.pool().start()  # the workers for heavy work, started in the background
             # Everything loaded so far (Django, the app) lives as long as the process: keep it
             # out of the collector's sweeps, which otherwise stall a fan-out to every screen.
             gc.collect()

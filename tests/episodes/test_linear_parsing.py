@@ -174,3 +174,13 @@ def test_episode_json_reads_adversarial_text_in_linear_time(shape: str) -> None:
 def test_planned_time_reads_adversarial_text_in_linear_time() -> None:
     finishes(read_planned, "1" + " " * N + "x")
     finishes(read_planned, "1 min" + " " * N + "x")
+
+
+def match_chapter_line(text: str) -> None:
+    chapters.LINE.match(text)
+
+
+def test_chapter_lines_are_matched_in_linear_time_beyond_the_size_limit() -> None:
+    # The 20,000-character limit bounds a quadratic pattern to seconds; the pattern is linear.
+    finishes(match_chapter_line, "00:00 a" + " " * 2 * N + "x")
+    finishes(match_chapter_line, "00:00" + " " * 2 * N + "x")
