@@ -9,6 +9,7 @@ coroutine each rather than a thread each, and the clock screens time their round
 
 import gc
 import os
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -31,6 +32,12 @@ Send = Callable[[Message], Awaitable[None]]
 WSGI_THREADS = int(os.environ.get("SHOWRUNNER_WSGI_THREADS", "8"))
 
 django_app = WSGIMiddleware(django_wsgi, workers=WSGI_THREADS)
+
+# A request thread busy in Python hands the interpreter over only every switch interval, and the
+# live push waits up to that long each time it needs it back during a fan-out to every screen.
+# Python's default is 5 ms; 1 ms shortens those waits (bench/stall.py, figures in DEVELOPERS.md).
+SWITCH_INTERVAL = float(os.environ.get("SHOWRUNNER_SWITCH_INTERVAL", "0.001"))
+sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 async def lifespan(receive: Receive, send: Send) -> None:
