@@ -184,3 +184,17 @@ def test_chapter_lines_are_matched_in_linear_time_beyond_the_size_limit() -> Non
     # The 20,000-character limit bounds a quadratic pattern to seconds; the pattern is linear.
     finishes(match_chapter_line, "00:00 a" + " " * 2 * N + "x")
     finishes(match_chapter_line, "00:00" + " " * 2 * N + "x")
+
+
+def read_line_patterns(text: str) -> None:
+    people.PREFIX.match(text)
+    people.split_names(text)
+    people.Cast().addressees(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ask " + " " * N + "x", "a" + " " * N + "b", "Dana" + " " * N + "and", "Guests: a" + " " * N],
+)
+def test_question_prefixes_and_name_lists_are_read_in_linear_time(text: str) -> None:
+    finishes(read_line_patterns, text)
