@@ -16,9 +16,10 @@ from .formats.document import ParseError
 MIN_SECONDS = 10
 MIN_CHAPTERS = 3
 MAX_LENGTH = 20_000
-LINE = re.compile(
-    r"^\s*(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,3}):(?P<s>\d{2})\s*(?:[-–—:|]\s*)?(?P<title>.*?)\s*$"
-)
+# The title is the rest of the line, stripped afterwards: a lazy title before a run of spaces
+# and the end would try every split of a long run of spaces (quadratic).
+LINE = re.compile(r"^\s*(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,3}):(?P<s>\d{2})(?P<title>.*)$")
+SEPARATOR = re.compile(r"\s*[-–—:|]?")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def parse(text: str) -> list[Chapter]:
             raise ParseError(f"“{line.strip()[:60]}” is not a time.", number)
         start = int(match["h"] or 0) * 3600 + minutes * 60 + seconds
         title = match["title"]
+        title = title[SEPARATOR.match(title).end() :].strip()  # type: ignore[union-attr]
         if not title:
             raise ParseError("This chapter has no title.", number)
         if len(title) > 100:

@@ -10,13 +10,15 @@ from django.core.validators import URLValidator
 
 from showrunner import bounds
 
+from .formats import MAX_CHARACTERS, MAX_FILE_BYTES
 from .formats.markdown_runsheet import news_items
 from .models import Appearance, Episode, NewsItem, Question, Segment
 
-PLANNED = re.compile(
-    r"^\s*(?P<low>\d+(?::\d{1,2})?)\s*(?P<unit1>m|min|mins|minutes?|s|sec|secs|seconds?|h|hrs?|hours?)?"
-    r"\s*(?:(?:-|–|—|to)\s*(?P<high>\d+(?::\d{1,2})?)\s*"
-    r"(?P<unit2>m|min|mins|minutes?|s|sec|secs|seconds?|h|hrs?|hours?)?)?\s*$",
+PLANNED = re.compile(  # no two runs of spaces side by side: linear in the text's length
+    r"^\s*(?P<low>\d+(?::\d{1,2})?)"
+    r"(?:\s*(?P<unit1>m|min|mins|minutes?|s|sec|secs|seconds?|h|hrs?|hours?))?"
+    r"(?:\s*(?:-|–|—|to)\s*(?P<high>\d+(?::\d{1,2})?)"
+    r"(?:\s*(?P<unit2>m|min|mins|minutes?|s|sec|secs|seconds?|h|hrs?|hours?))?)?\s*$",
     re.IGNORECASE,
 )
 
@@ -241,7 +243,7 @@ class ImportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         label="Paste a run-sheet or recap post",
-        max_length=500_000,
+        max_length=MAX_CHARACTERS,
     )
     upload = forms.FileField(required=False, label="…or upload a file (.md, .txt, .json)")
     number = forms.IntegerField(
@@ -258,8 +260,11 @@ class ImportForm(forms.Form):
         data = super().clean()
         upload = data.get("upload")
         if upload is not None:
-            if upload.size > 2_000_000:
-                raise ValidationError("That file is over 2 MB; a run-sheet is far smaller.")
+            if upload.size > MAX_FILE_BYTES:
+                raise ValidationError(
+                    f"That file is over {MAX_FILE_BYTES // 1_000_000} MB; "
+                    "a run-sheet is far smaller."
+                )
             try:
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError:

@@ -10,6 +10,7 @@ coroutine each rather than a thread each, and the clock screens time their round
 import gc
 import ipaddress
 import os
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -21,7 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "showrunner.settings")
 django_wsgi = get_wsgi_application()  # sets Django up, which the import below needs
 
 from episodes import push  # noqa: E402
-from showrunner import limits  # noqa: E402
+from showrunner import isolated, limits  # noqa: E402
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -39,6 +40,11 @@ LOCAL_ONLY = (
     "To serve other machines, set SECRET_KEY, ALLOWED_HOSTS and SHOWRUNNER_BASE_URL as the "
     "README's production section says."
 )
+# A request thread busy in Python hands the interpreter over only every switch interval, and the
+# live push waits up to that long each time it needs it back during a fan-out to every screen.
+# Python's default is 5 ms; 1 ms shortens those waits (bench/stall.py, figures in DEVELOPERS.md).
+SWITCH_INTERVAL = float(os.environ.get("SHOWRUNNER_SWITCH_INTERVAL", "0.001"))
+sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 async def lifespan(receive: Receive, send: Send) -> None:
@@ -46,6 +52,7 @@ async def lifespan(receive: Receive, send: Send) -> None:
         message = await receive()
         if message["type"] == "lifespan.startup":
             await push.hub.start()
+            isolated.pool().start()  # the workers for heavy work, started in the background
             # Everything loaded so far (Django, the app) lives as long as the process: keep it
             # out of the collector's sweeps, which otherwise stall a fan-out to every screen.
             gc.collect()

@@ -340,3 +340,8 @@ SHOWRUNNER_INVITATION_DAYS = int(os.environ.get("SHOWRUNNER_INVITATION_DAYS", "7
 SHOWRUNNER_THROTTLE_EMAILS = os.environ.get("SHOWRUNNER_THROTTLE_EMAILS", "5/h")
 # The "send me my link" page answers after at least this long, known address or not.
 SHOWRUNNER_LINK_REQUEST_SECONDS = float(os.environ.get("SHOWRUNNER_LINK_REQUEST_SECONDS", "1.0"))
+# Heavy work (reading imports, decoding photos) runs in worker processes, off the live push:
+# showrunner/isolated.py. Per call: a wall-time limit, and memory on top of a worker's own.
+ISOLATED_WORKERS = int(os.environ.get("SHOWRUNNER_WORKERS", "2"))
+ISOLATED_SECONDS = float(os.environ.get("SHOWRUNNER_WORK_SECONDS", "10"))
+ISOLATED_MEGABYTES = int(os.environ.get("SHOWRUNNER_WORK_MEGABYTES", "512"))

@@ -9,6 +9,11 @@ from .document import EpisodeDocument, ParseError
 
 NUMBERED = re.compile(r"^(?P<number>\d+)-")
 
+# Sizes refused before any reading (docs/formats.md): a document, pasted, uploaded or given to
+# import_runsheet; a file is refused unread past MAX_FILE_BYTES. Real run-sheets are a few KB.
+MAX_CHARACTERS = 500_000
+MAX_FILE_BYTES = 2_000_000
+
 
 def number_from_path(path: PurePath) -> int | None:
     """``19-some-slug/notes.md`` or ``19-notes.md`` → 19; the file name first, then folders."""
@@ -32,6 +37,10 @@ def read(
     ``number`` and ``show`` (a slug) override what the document says; without a number in the
     document either, one is taken from the file or folder name.
     """
+    if len(text) > MAX_CHARACTERS:
+        raise ParseError(
+            f"The document is {len(text):,} characters long; the limit is {MAX_CHARACTERS:,}."
+        )
     stripped = text.lstrip("\ufeff \t\r\n")
     if (path is not None and path.suffix.lower() == ".json") or stripped.startswith(("{", "[")):
         docs = episode_json.loads(text)
@@ -48,4 +57,24 @@ def read(
     return [doc]
 
 
-__all__ = ["EpisodeDocument", "ParseError", "number_from_path", "read"]
+def read_checked(
+    text: str, *, today: date, number: int | None, show_slug: str, show_name: str
+) -> tuple[list[EpisodeDocument], str]:
+    """:func:`read` for the import page, with the checks saving will make; the documents and
+    their JSON. Pure, so it can run in a worker process (``showrunner.isolated``)."""
+    docs = read(text, today=today, number=number, show=show_slug)
+    for doc in docs:
+        doc.show_name = show_name
+        episode_json.load(episode_json.dump(doc))
+    return docs, episode_json.dumps(docs)
+
+
+__all__ = [
+    "MAX_CHARACTERS",
+    "MAX_FILE_BYTES",
+    "EpisodeDocument",
+    "ParseError",
+    "number_from_path",
+    "read",
+    "read_checked",
+]

@@ -83,8 +83,17 @@ def dumps(docs: list[EpisodeDocument] | EpisodeDocument, **kwargs: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+# The JSON of a previewed import comes back from the browser to be saved: a document at the
+# size limit of formats.MAX_CHARACTERS is about three times as long as JSON.
+MAX_JSON_CHARACTERS = 2_000_000
+
+
 def loads(text: str) -> list[EpisodeDocument]:
     """One episode object, or a list of them (what ``import_runsheet --json`` prints)."""
+    if len(text) > MAX_JSON_CHARACTERS:
+        raise ParseError(
+            f"The JSON is {len(text):,} characters long; the limit is {MAX_JSON_CHARACTERS:,}."
+        )
     try:
         data = bounds.parse_json(text)
     except json.JSONDecodeError as exc:

@@ -19,17 +19,20 @@ from .markdown_runsheet import DATE, parse_date
 from .people import NAME
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*#*\s*$", re.M)
-LINK = re.compile(r"\[(?P<name>[^\]]+)\]\((?P<url>[^)\s]+)\)")
+# Patterns here see user text: none has two repetitions that can match the same characters
+# side by side, nor a repetition that can run into where the next match starts (linear time,
+# tests/episodes/test_linear_parsing.py). A section's title is stripped of closing hashes after.
+SECTION = re.compile(r"^##[ \t]+(?P<title>.+)$", re.M)
+LINK = re.compile(r"\[(?P<name>[^\[\]]+)\]\((?P<url>[^()\[\]\s]+)\)")
 YOUTUBE = [
-    re.compile(r"\{\{<\s*youtube\s+(?:id=)?\"?(?P<id>[\w-]{6,})\"?[^>]*>\}\}"),
-    re.compile(r"<YouTubeVideo\s+[^>]*videoId=[\"'](?P<id>[\w-]{6,})[\"'][^>]*/?>"),
+    re.compile(r"\{\{<\s*youtube\s+(?:id=)?\"?(?P<id>[\w-]{6,})(?![\w-])\"?[^<>]*>\}\}"),
+    re.compile(r"<YouTubeVideo\s[^<>]*?videoId=[\"'](?P<id>[\w-]{6,})[\"'][^<>]*>"),
 ]
 URL = re.compile(r"https?://[^\s<>()\]]+")
 TIME_RANGE = re.compile(
-    r"(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*(?P<ap1>[AaPp]\.?[Mm]\.?)?\s*(?:-|–|—|to)\s*"
-    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?\s*(?P<ap2>[AaPp]\.?[Mm]\.?)?\s*(?P<zone>UTC[+-]\d{1,2}(?::\d{2})?"
-    r"|[A-Z]{2,5}\b|[A-Za-z]+/[A-Za-z_]+)?"
+    r"(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*(?:(?P<ap1>[AaPp]\.?[Mm]\.?)\s*)?(?:-|–|—|to)\s*"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?:\s*(?P<ap2>[AaPp]\.?[Mm]\.?))?"
+    r"(?:\s*(?P<zone>UTC[+-]\d{1,2}(?::\d{2})?|[A-Z]{2,5}\b|[A-Za-z]+/[A-Za-z_]+))?"
 )
 # Abbreviations written in meeting announcements. The summer/winter forms name a fixed offset;
 # the generic ones ("PT") follow the region's rules on the meeting's date.
@@ -100,9 +103,33 @@ def parse(
     return doc
 
 
+MAX_FRONT_MATTER = 20_000  # characters; real front matter is a few hundred
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: a few hundred bytes of nested aliases expand to
+    gigabytes (the "billion laughs"), and front matter has no use for them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (& and *) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+
+
 def load_front_matter(source: str) -> dict[str, object]:
+    if len(source) > MAX_FRONT_MATTER:
+        raise ParseError(
+            f"The front matter is {len(source):,} characters long; "
+            f"the limit is {MAX_FRONT_MATTER:,}.",
+            2,
+        )
     try:
-        front = yaml.safe_load(source)
+        front = yaml.load(source, Loader=FrontMatterLoader)  # noqa: S506 (a SafeLoader)
+    except RecursionError:
+        raise ParseError("The front matter is nested too deeply.", 2) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"
@@ -154,7 +181,8 @@ def split_sections(body: str, first_line: int) -> dict[str, tuple[int, str]]:
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(body)
         line = first_line + body[: match.start()].count("\n")
-        sections[match.group("title").strip()] = (line, body[match.end() : end].strip())
+        title = match.group("title").strip().rstrip("#").strip()
+        sections[title] = (line, body[match.end() : end].strip())
     return sections
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+import re2
 from django.utils.text import slugify
 
 from .document import (
@@ -56,9 +57,11 @@ MONTHS = {
 DATE = re.compile(
     r"\b(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b"
 )
-HEADING = re.compile(r"^(?P<hashes>#{1,6})\s*(?P<text>.*?)\s*#*\s*$")
+# The heading's text is what follows the hashes, less spaces and closing hashes around it
+# (heading_text): said in a pattern, the lazy text and three runs around it backtrack cubically.
+HEADING = re.compile(r"^(?P<hashes>#{1,6})(?P<text>.*)$")
 EPISODE = re.compile(
-    r"^(?P<show>.*?)\s*\b(?:Episode|Ep\.?)\s*#?\s*(?P<number>\d+)\b(?P<rest>.*)$", re.IGNORECASE
+    r"^(?P<show>.*?)\b(?:Episode|Ep\.?)\s*(?:#\s*)?(?P<number>\d+)\b(?P<rest>.*)$", re.IGNORECASE
 )
 DURATION = re.compile(
     r"\(\s*(?P<min>\d+)\s*(?:(?:-|–|—|to)\s*(?P<max>\d+)\s*)?min(?:ute)?s?\.?\s*\)",
@@ -68,7 +71,10 @@ HOOK_LABEL = re.compile(r"^(?P<minutes>\d+)\s*min(?:ute)?s?\.?\s+(?:hook|intro)\
 URL_ONLY = re.compile(r"^<?(?P<url>https?://\S+?)>?$", re.IGNORECASE)
 URL_ANYWHERE = re.compile(r"https?://[^\s<>()\[\]]+", re.IGNORECASE)
 MD_LINK = re.compile(r"^\[(?P<title>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)(?P<rest>.*)$")
-LABEL_URL = re.compile(r"^(?P<label>.+?)\s*:\s*<?(?P<url>https?://\S+?)>?$", re.IGNORECASE)
+# "label: URL" has no safe shape in a backtracking engine: the lazy label is tried at every
+# length against the spaces after it, and the URL from every colon to the line's end (both
+# quadratic). RE2 runs it in linear time; its \s and \S are ASCII, as the lines here are.
+LABEL_URL = re2.compile(r"(?i)^(?P<label>.+?)\s*:\s*<?(?P<url>https?://\S+?)>?$")
 BULLET = re.compile(r"^(?P<marker>--\s*-|--|[-*+•]|\d+[.)])\s+(?P<text>.*)$")
 ROLE_LINE = re.compile(
     r"^(?P<role>hosts?|co-?hosts?|guests?|presenters?|producers?|speakers?)\s*:\s*(?P<names>.+)$",
@@ -151,6 +157,19 @@ class RawSegment:
     body: list[Line] = field(default_factory=list)
 
 
+def heading_text(heading: re.Match[str]) -> str:
+    """``## Title ##`` → ``Title``: one closing run of hashes goes, as do spaces around."""
+    return heading.group("text").strip().rstrip("#").strip()
+
+
+def bold_label(text: str) -> str | None:
+    """The label of a line that is bold as a whole (``**Label**:``), else None."""
+    text = text.strip().removesuffix(":").rstrip()
+    if len(text) >= 4 and text.startswith(("**", "__")) and text.endswith(("**", "__")):
+        return text[2:-2]
+    return None
+
+
 def split_lines(text: str) -> list[Line]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = []
@@ -219,7 +238,7 @@ def heading_of(line: Line) -> Heading | None:
         return None
     hashed = HEADING.match(text)
     if hashed:
-        text = hashed.group("text")
+        text = heading_text(hashed)
     elif is_bullet(text) or text.startswith(">"):
         return None
     match, low, high = duration_of(text, line.number)
@@ -228,10 +247,10 @@ def heading_of(line: Line) -> Heading | None:
     if bold:
         # The bold part must be the whole line (a trailing colon aside): "**Note:** do this" is
         # emphasis inside a sentence, not a heading.
-        inner = re.match(r"^\s*(\*\*|__)(?P<label>.*?)(\*\*|__)\s*:?\s*$", label_text)
-        if not inner:
+        inner = bold_label(label_text)
+        if inner is None:
             return None
-        label_text = inner.group("label")
+        label_text = inner
     title = re.sub(r"[*_]{2,}", "", label_text).strip().rstrip(":").strip()
     title = re.sub(r"\s{2,}", " ", title).rstrip(".").strip()
     if not title or len(title) > 100 or URL_ANYWHERE.search(title):
@@ -264,11 +283,11 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, object], int]:
     hashed = HEADING.match(lines[index].text)
     if not hashed:
         return found, index
-    heading = hashed.group("text")
+    heading = heading_text(hashed)
     found["heading_line"] = lines[index].number
     episode = EPISODE.match(heading)
     if episode:
-        show = episode.group("show").strip(" -–—:,")
+        show = episode.group("show").strip().strip(" -–—:,")
         if show:
             found["show"] = show
         found["number"] = int(episode.group("number"))

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from .document import EVERYONE, SpeakerDoc
 
 # A person's name: capitalised words, allowing particles such as "de" in "Raymond de Jong".
-NAME_WORD = r"[A-Z][\w'’.\-]*[\w]"
+# Every repetition is bounded (a word's length, particles, words, names in a list): the
+# patterns are searched from every capital letter of user text, and an unbounded list would be
+# scanned again from each of them (quadratic time; tests/episodes/test_linear_parsing.py).
+NAME_WORD = r"[A-Z][\w'’.\-]{0,40}\w"
 PARTICLE = r"(?:de|van|von|der|den|da|di|du|del|della|le|la|dos|das|bin|al|el|ter|ten)"
-NAME = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)*{NAME_WORD}){{0,3}}"
-NAMES = rf"{NAME}(?:\s*,\s*{NAME})*(?:\s*,?\s+(?:and|&)\s+{NAME})?"
+NAME = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+){{0,3}}{NAME_WORD}){{0,3}}"
+NAMES = rf"{NAME}(?:\s*,\s*{NAME}){{0,9}}(?:(?:\s*,)?\s+(?:and|&)\s+{NAME})?"
 
 # Words that start a sentence or name a thing, never a person, when a pattern catches them.
 NOT_A_NAME = {
@@ -86,13 +89,16 @@ TEAM = re.compile(r"^(?P<team>[\w][\w .'’-]{0,40}?\s+team)$", re.IGNORECASE)
 URL_START = re.compile(r"^(?:<)?https?://", re.IGNORECASE)
 
 # A question's addressee prefix: "Dana: ...", "Ask Dana: ...", "Both: ...", "widget team: ...".
-PREFIX = re.compile(r"^(?:ask\s+)?(?P<who>[^:?]{1,60}?)\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
-SPLIT_NAMES = re.compile(r"\s*(?:,|&|/|\band\b)\s*")
+# Possessive runs of spaces (``\s++``) are never split between two repetitions; the names a
+# list is split into are stripped after, rather than by runs of spaces tried from every position.
+PREFIX = re.compile(r"^(?:ask\s++)?(?P<who>[^:?]{1,60}?)\s*+:\s*(?P<rest>.*)$", re.IGNORECASE)
+SPLIT_NAMES = re.compile(r",|&|/|\band\b")
 PASS_TO = re.compile(rf"\bPass\s+(?:it\s+)?(?:over\s+)?to\s+(?P<who>{NAME})")
 
 
 def split_names(text: str) -> list[str]:
-    names = [part.strip(" .") for part in SPLIT_NAMES.split(text) if part.strip(" .")]
+    names = [part.strip().strip(" .") for part in SPLIT_NAMES.split(text)]
+    names = [name for name in names if name]
     return [name for name in names if name.lower() not in NOT_A_NAME]
 
 

@@ -1,6 +1,7 @@
 """Import in the browser (paste or upload, preview, save) and export downloads."""
 
 import json
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from showrunner import isolated
 from showrunner.auth import Action, get_episode, get_show
 
 from ..exporting import episode_document, episodes_for_export
-from ..formats import ParseError, episode_json, markdown_runsheet, read
+from ..formats import ParseError, episode_json, markdown_runsheet, read_checked
 from ..forms import ImportForm
 from ..importing import AlreadyImported, existing_speaker, save_document
 from ..models import Show
@@ -26,20 +28,20 @@ def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"show": show, "form": form}
     if request.method == "POST" and form.is_valid():
-        try:
-            docs = read(
-                form.cleaned_data["text"],
-                today=timezone.localdate(),
-                number=form.cleaned_data["number"],
-                show=show.slug,
-            )
-            for doc in docs:
-                doc.show_name = show.name
-                episode_json.load(episode_json.dump(doc))  # the checks saving will make
+        reading = partial(
+            read_checked,
+            today=timezone.localdate(),
+            number=form.cleaned_data["number"],
+            show_slug=show.slug,
+            show_name=show.name,
+        )
+        try:  # in a worker process: a slow document must not hold up the live screens
+            docs, context["document"] = isolated.run(reading, form.cleaned_data["text"])
         except ParseError as exc:
             context["parse_error"] = exc
+        except isolated.IsolationError as exc:
+            context["parse_error"] = ParseError(str(exc))
         else:
-            context["document"] = episode_json.dumps(docs)
             context["previews"] = [
                 (
                     doc,
@@ -58,8 +60,8 @@ def import_save(request: HttpRequest, slug: str) -> HttpResponse:
     is trusted, and it can only go into this show."""
     show = get_show(request.user, slug, Action.EDIT)
     try:
-        docs = episode_json.loads(request.POST.get("document", ""))
-    except ParseError as exc:
+        docs = isolated.run(episode_json.loads, request.POST.get("document", ""))
+    except (ParseError, isolated.IsolationError) as exc:
         messages.error(request, f"The preview could not be saved: {exc}")
         return redirect("import_preview", show.slug)
     replace = request.POST.get("replace") == "on"

@@ -189,3 +189,14 @@ def test_list_items_are_named_by_their_index() -> None:
 
     with pytest.raises(ParseError, match=r"^\[1\]\.segments\[1\]\.kind"):
         episode_json.loads(json.dumps([EPISODE, broken]))
+
+
+def test_json_over_the_size_limit_is_refused_before_parsing() -> None:
+    text = '{"format": "showrunner.episode/1", "title": "' + "x" * 2_000_000 + '"}'
+
+    with pytest.raises(ParseError) as caught:
+        episode_json.loads(text)
+
+    assert caught.value.reason == (
+        f"The JSON is {len(text):,} characters long; the limit is 2,000,000."
+    )

@@ -189,3 +189,41 @@ def test_read_tells_recaps_from_run_sheets() -> None:
 
     assert recap.recording_url
     assert runsheet.number == 1
+
+
+BILLION_LAUGHS = "\n".join(
+    ["---", "title: A - B", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)]
+    + ["---", ""]
+)
+
+
+def test_front_matter_with_aliases_is_refused_naming_the_line() -> None:
+    with pytest.raises(ParseError) as caught:
+        hugo_recap.parse(BILLION_LAUGHS, today=TODAY)
+
+    assert caught.value.line == 3
+    assert "anchors and aliases (& and *) are not allowed" in caught.value.reason
+
+
+def test_front_matter_with_an_anchor_alone_is_refused() -> None:
+    with pytest.raises(ParseError) as caught:
+        hugo_recap.parse("---\ntitle: A - B\ntags: &t [x]\n---\n", today=TODAY)
+
+    assert caught.value.line == 3
+
+
+def test_front_matter_over_the_size_limit_is_refused_before_parsing() -> None:
+    text = "---\ntitle: A - B\nabout: " + "x" * hugo_recap.MAX_FRONT_MATTER + "\n---\n"
+
+    with pytest.raises(ParseError) as caught:
+        hugo_recap.parse(text, today=TODAY)
+
+    assert "the limit is 20,000" in caught.value.reason
+
+
+def test_front_matter_nested_too_deeply_is_an_error() -> None:
+    text = "---\ntitle: A - B\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n"
+
+    with pytest.raises(ParseError, match="nested too deeply"):
+        hugo_recap.parse(text, today=TODAY)

@@ -218,3 +218,15 @@ def test_missing_and_non_text_files_are_reported(tmp_path: Path) -> None:
 def test_number_option_needs_a_single_file() -> None:
     with pytest.raises(CommandError, match="one file"):
         run(FIXTURES / "talk-show-12.md", FIXTURES / "recap.md", "--number", "3")
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    big.write_bytes(b"# Show Episode 1\n" + b" " * 3_000_000)
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="1 of 1 file"):
+        call_command("import_runsheet", str(big), stdout=StringIO(), stderr=err)
+
+    assert f"{big}: is 3,000,017 bytes; the limit is 2,000,000." in err.getvalue()
+    assert not Episode.objects.exists()

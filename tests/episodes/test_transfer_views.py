@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from episodes.models import Episode, Role, Show
 from tests.factories import make_episode, make_show, make_user
@@ -172,3 +173,52 @@ def test_print_view_has_times_and_questions_by_guest(client: Client, show: objec
     assert "Questions by guest" in html
     assert "<h3>Dana Li</h3>" in html
     assert '<td class="time">03:00</td>' in html  # no air time yet: from the top of the show
+
+
+def test_preview_over_the_time_limit_says_so_and_saves_nothing(
+    client: Client, show: object, settings: SettingsWrapper
+) -> None:
+    producer_client(client, show)
+    settings.ISOLATED_SECONDS = 0  # the worker cannot answer in no time: it is stopped
+
+    response = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET * 500})
+
+    assert response.status_code == 200
+    assert response.context["parse_error"].reason == (
+        "This document took too long to read (over 0 s); nothing was saved."
+    )
+    assert "document" not in response.context
+    assert not Episode.objects.exists()
+
+
+def test_save_over_the_time_limit_says_so_and_saves_nothing(
+    client: Client, show: object, settings: SettingsWrapper
+) -> None:
+    producer_client(client, show)
+    document = client.post(
+        reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET}
+    ).context["document"]
+    many = json.dumps(json.loads(document) * 300)  # a tenth of a second to read, not none
+    settings.ISOLATED_SECONDS = 0
+
+    response = client.post(
+        reverse("import_save", args=["talk-show"]), {"document": many}, follow=True
+    )
+
+    assert "took too long to read (over 0 s); nothing was saved" in response.content.decode()
+    assert not Episode.objects.exists()
+
+
+def test_an_upload_over_the_character_limit_is_refused_clearly(
+    client: Client, show: object
+) -> None:
+    producer_client(client, show)
+    text = RUNSHEET + "\n" + "x" * 500_000
+    upload = SimpleUploadedFile("12-widgets.md", text.encode(), content_type="text/markdown")
+
+    response = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+
+    assert response.context["parse_error"].reason == (
+        f"The document is {len(text):,} characters long; the limit is 500,000."
+    )
+    assert not Episode.objects.exists()

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from episodes.formats import ParseError, read
+from episodes.formats import MAX_FILE_BYTES, ParseError, read
 from episodes.formats.document import EpisodeDocument, validate
 from episodes.formats.episode_json import dumps
 from episodes.importing import AlreadyImported, save_document
@@ -82,6 +82,9 @@ class Command(BaseCommand):
 
     def read_path(self, path: Path, options: dict[str, Any], today: Any) -> list[EpisodeDocument]:
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES and path.is_file():
+                raise ParseError(f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}.")
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise ParseError("no such file.") from None
