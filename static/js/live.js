@@ -88,9 +88,11 @@ export function countdown(ms) {
   return ms > 0 ? clockText(Math.ceil(ms / 1000)) : `+${clockText(Math.floor(-ms / 1000))}`;
 }
 
-export function signedMinutes(ms) {
-  const sign = ms > 0 ? "+" : ms < 0 ? "−" : "±";
-  return `${sign}${clockText(Math.floor(Math.abs(ms) / 1000))}`;
+// Over or under the plan, as people say it: "2:10 over", "7:59 under", "on time".
+export function overUnderText(ms) {
+  const seconds = Math.round(Math.abs(ms) / 1000);
+  if (seconds === 0) return "on time";
+  return `${clockText(seconds)} ${ms > 0 ? "over" : "under"}`;
 }
 
 function wallClock(epochMs) {
@@ -111,13 +113,21 @@ function setHidden(name, hidden) {
   for (const el of root.querySelectorAll(`[data-field="${name}"]`)) el.hidden = hidden;
 }
 
+// "On air" only while the clock runs; a pause says so in words, not only by dimmer digits.
+export function modeText(s) {
+  const paused = s.state === "paused";
+  if (s.rehearsal) return paused ? "Rehearsal paused" : "Rehearsal";
+  return { ready: "Not started", running: "On air", paused: "Paused", ended: "Off air" }[s.state] ?? "";
+}
+
 function render() {
   if (!state) return;
   const now = serverNow();
   const s = state;
   root.dataset.state = s.state;
   root.dataset.rehearsal = s.rehearsal ? "true" : "false";
-  setText("mode", s.rehearsal ? "Rehearsal" : s.state === "ready" ? "Not on air" : s.state === "ended" ? "Off air" : "On air");
+  setText("mode", modeText(s));
+  setHidden("paused", s.state !== "paused");
   setText("state", s.state);
 
   let display;
@@ -155,7 +165,7 @@ function render() {
   const live = s.state === "running" || s.state === "paused";
   const overrun = live && s.segment && s.segment.planned_ms != null ? Math.max(0, elapsedMs(s, now) - s.segment.planned_ms) : 0;
   const overUnder = s.finished_delta_ms + overrun;
-  setText("over-under", s.state === "ready" ? "—" : overUnder === 0 ? "on time" : `${signedMinutes(overUnder)} ${overUnder > 0 ? "behind" : "ahead"}`);
+  setText("over-under", s.state === "ready" ? "—" : overUnderText(overUnder));
   root.dataset.behind = overUnder > 0 ? "true" : "false";
   const left = remainingMs(s, now);
   const projected = live ? now + Math.max(0, left ?? 0) + s.following_planned_ms : s.state === "ended" ? s.ended_at : null;
