@@ -332,7 +332,7 @@ def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
             changes,
             int_field(request, "version") or 0,
             actor(request),
-            description=f"change the {form.fields[field].label or field}".lower(),
+            description=f"change the {form[field].label}".lower(),
         )
     except Conflict as exc:
         return cell_conflict_response(request, pk, exc)

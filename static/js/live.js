@@ -95,6 +95,16 @@ export function overUnderText(ms) {
   return `${clockText(seconds)} ${ms > 0 ? "over" : "under"}`;
 }
 
+// A wait before the show: the clock up to a day, then days and hours ("6 days 22 hours").
+export function waitText(ms) {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 86400) return clockText(seconds);
+  const days = Math.floor(seconds / 86400);
+  const hours = Math.floor((seconds % 86400) / 3600);
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return hours ? `${plural(days, "day")} ${plural(hours, "hour")}` : plural(days, "day");
+}
+
 function wallClock(epochMs) {
   // An instant on the server's (true) clock, written in this screen's time zone.
   if (epochMs == null) return "—";
@@ -146,12 +156,13 @@ function render() {
   } else {
     const first = s.next;
     const untilStart = s.scheduled_start == null ? null : s.scheduled_start - now;
-    display = untilStart == null ? "--:--" : untilStart > 0 ? clockText(Math.ceil(untilStart / 1000)) : `+${clockText(Math.floor(-untilStart / 1000))}`;
+    display = untilStart == null ? "--:--" : untilStart > 0 ? waitText(untilStart) : `+${clockText(Math.floor(-untilStart / 1000))}`;
     setText("segment-title", first ? `Up first: ${first.title}` : "No segments");
     setText("segment-planned", untilStart == null ? "no air time set" : untilStart > 0 ? "until the scheduled start" : "past the scheduled start");
     setText("segment-owner", "");
   }
   setText("remaining", display);
+  root.dataset.wait = display.includes("day") ? "days" : "";
   root.dataset.phase = phase;
   for (const bar of root.querySelectorAll('[data-field="progress"]')) {
     bar.style.width = `${(progress * 100).toFixed(2)}%`;
@@ -245,7 +256,7 @@ export function accept(next) {
 
 function setConnection(text) {
   root.dataset.connection = text;
-  setText("connection", text === "live" ? "" : text === "polling" ? "Reconnecting… (updating every second)" : "Reconnecting…");
+  setText("connection", text === "live" ? "" : text === "polling" ? "Reconnecting… The timer keeps counting meanwhile." : "Reconnecting…");
 }
 
 async function fetchState() {
