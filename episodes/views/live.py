@@ -107,6 +107,8 @@ def run_command(
 @require_GET
 def caller(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.CALL)
+    if episode.status != Episode.Status.DONE:
+        onair.leave_ended_rehearsal(episode)  # open on the show to come, not yesterday's run
     return render(
         request,
         "episodes/live/caller.html",
