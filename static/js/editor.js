@@ -130,6 +130,7 @@ const conflicts = new Map(); // key -> { cell, mine, resolving }: refused edits,
 const pending = new Map(); // key -> { cell, mine }: saves on their way
 const bases = new Map(); // key -> version: what a field being typed in started from
 let typing = null; // the focused field, while a swap replaces it
+let advance = null; // a row's version our own save moved on: { row, from }
 
 function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -210,6 +211,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     } else if (detail.xhr.status < 300) {
       closeConflict(cell.key);
       markSaved(fieldsOf(cell));
+      advance = { row: cell.row, from: String(detail.requestConfig.parameters.version) };
     } else if (conflicts.has(cell.key)) {
       conflicts.get(cell.key).resolving = false;
     }
@@ -238,6 +240,16 @@ function replaced(elements) {
 }
 
 function putBack() {
+  if (advance) {
+    // Fields of that row being typed in started from the version before our own save: that
+    // change was ours, so they now start from the version after it.
+    const row = document.getElementById(advance.row);
+    const now = row?.querySelector("input[type=hidden][name=version]")?.value;
+    for (const [key, version] of bases) {
+      if (now && key.startsWith(`${advance.row} `) && version === advance.from) bases.set(key, now);
+    }
+    advance = null;
+  }
   // Only into fields a swap replaced: one still on the page holds what is typed in it now.
   for (const sent of pending.values()) {
     if (!replaced(sent.fields)) continue;

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from episodes.models import Role, Segment, Show
 from tests.browser.conftest import log_in
@@ -155,3 +155,33 @@ def test_a_field_being_typed_in_is_left_alone_while_other_rows_update(
     wait_until(lambda: title_in_db(news) == "Half a title", "the second producer's save landed")
     expect(first.locator(f"#segment-{news.pk} [name=title]")).to_have_value("Half a title")
     assert first.js_errors == second.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_typing_in_the_next_cell_while_the_last_one_saves_is_no_conflict(
+    producers: list[Page], show: Show
+) -> None:
+    episode = make_episode(show=show, number=7, title="Gizmos")
+    news = make_segment(episode, title="News", kind="news", minutes=2)
+    page = producers[0]
+    page.goto(f"{page.base_url}/episodes/{episode.pk}/edit/")  # type: ignore[attr-defined]
+    held: list[Route] = []
+
+    def hold_the_first_save(route: Route) -> None:
+        if route.request.method == "POST" and not held:
+            held.append(route)  # answered below, once the next cell is being typed in
+        else:
+            route.continue_()
+
+    page.route(f"**/edit/segments/{news.pk}/", hold_the_first_save)
+    page.locator(f"#segment-{news.pk} [name=planned]").fill("7")
+    page.locator(f"#segment-{news.pk} [name=planned]").press("Tab")
+    wait_until(lambda: bool(held), "the first save was sent")
+    page.locator(f"#segment-{news.pk} [name=title]").fill("Headlines")
+    held[0].continue_()
+    wait_until(lambda: Segment.objects.get(pk=news.pk).planned_seconds == 420, "first saved")
+    expect(page.locator(f"#segment-{news.pk}-version")).to_have_value("2")
+    page.locator(f"#segment-{news.pk} [name=title]").press("Tab")
+
+    wait_until(lambda: title_in_db(news) == "Headlines", "the second save landed")
+    expect(page.locator("[data-testid=conflict]")).to_have_count(0)
+    assert page.js_errors == []  # type: ignore[attr-defined]
