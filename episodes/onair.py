@@ -322,6 +322,30 @@ def set_rehearsal(
         return state_of(episode)
 
 
+def leave_ended_rehearsal(episode: Episode) -> None:
+    """A rehearsal that has ended is over: the caller's page opens on the real show, ready to
+    start. The rehearsal's times stay recorded apart, as ever; nothing else changes (not who
+    is in control), and a rehearsal still running or paused, or the show itself, is left be."""
+    with transaction.atomic():
+        hold(episode)
+        state = state_of(episode)
+        if not (state.is_rehearsal and state.state == State.ENDED):
+            return
+        bump(
+            state,
+            is_rehearsal=False,
+            state=State.READY,
+            segment_id=None,
+            segment_started_at=None,
+            paused_at=None,
+            paused_ms=0,
+            added_ms=0,
+            show_started_at=None,
+            ended_at=None,
+        )
+        live_changed(episode)
+
+
 MESSAGE_SECONDS = {LiveMessage.Lasts.HALF_MINUTE: 30, LiveMessage.Lasts.MINUTE: 60}
 
 

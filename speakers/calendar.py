@@ -1,6 +1,7 @@
 """Calendar files (with the icalendar library): for a guest, one episode or a feed of all theirs;
 for a show, its upcoming episodes."""
 
+import zoneinfo
 from datetime import datetime, timedelta
 
 from django.http import HttpResponse
@@ -31,7 +32,9 @@ def episode_event(episode: Episode, uid: str, *, start: datetime) -> Event:
     return event
 
 
-def for_appearances(appearances: list[Appearance], site: str) -> Calendar:
+def for_appearances(appearances: list[Appearance], site: str, *, zone: str = "") -> Calendar:
+    """The guest's events; their descriptions give the times in ``zone`` (the guest's), or in
+    each show's own zone."""
     calendar = new_calendar("guest", "Shows I'm on")
     for appearance in appearances:
         episode = appearance.episode
@@ -41,8 +44,11 @@ def for_appearances(appearances: list[Appearance], site: str) -> Calendar:
         event = episode_event(
             episode, f"episode-{episode.pk}-appearance-{appearance.pk}@showrunner", start=start
         )
+        local = zoneinfo.ZoneInfo(zone) if zone else episode.show.zone
+        on_air, be_there = episode.starts_at.astimezone(local), start.astimezone(local)
         lines = [
-            f"On air at {episode.starts_at:%H:%M} UTC; please be there from {start:%H:%M} UTC."
+            f"On air at {on_air:%H:%M} on {on_air:%A %-d %B} ({local.key}); "
+            f"please be there from {be_there:%H:%M}."
         ]
         if appearance.notes:
             lines += ["", "What to prepare:", appearance.notes]

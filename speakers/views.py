@@ -26,7 +26,7 @@ from episodes.push import current_snapshot
 from showrunner import throttle
 from showrunner.timezones import time_zone_names
 
-from . import calendar, links
+from . import calendar, links, zones
 from .forms import ProfileForm
 from .models import ProfileChange, Speaker
 
@@ -110,7 +110,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
             "upcoming": upcoming,
             "past": past,
-            "zones": time_zone_names(),
+            **zones.picker_context(request, speaker, reverse("guest_time_zone", args=[token])),
         },
     )
 
@@ -178,7 +178,8 @@ def episode(request: HttpRequest, token: str, pk: int) -> HttpResponse:
             "sheet": sheet,
             "rows": rows,
             "others": [a for a in episode.appearances.all() if a.pk != appearance.pk],
-            "guest_zone": speaker.time_zone or episode.show.time_zone,
+            "guest_zone": zones.zone_for(request, speaker).shown or episode.show.time_zone,
+            **zones.picker_context(request, speaker, reverse("guest_time_zone", args=[token])),
             "live_config": {
                 "episode": episode.pk,
                 "appearance": appearance.pk,
@@ -235,7 +236,11 @@ def episode_calendar(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     if appearance is None:
         return invalid_link(request)
     return calendar.response(
-        calendar.for_appearances([appearance], request.build_absolute_uri("/")),
+        calendar.for_appearances(
+            [appearance],
+            request.build_absolute_uri("/"),
+            zone=zones.zone_for(request, speaker).shown,
+        ),
         f"{appearance.episode.show.slug}-{appearance.episode.number or 'episode'}.ics",
     )
 
@@ -245,7 +250,9 @@ def episode_calendar(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     speaker: Speaker = request.guest  # type: ignore[attr-defined]
     return calendar.response(
-        calendar.for_appearances(appearances_of(speaker), request.build_absolute_uri("/")),
+        calendar.for_appearances(
+            appearances_of(speaker), request.build_absolute_uri("/"), zone=speaker.time_zone
+        ),
         "showrunner.ics",
         attachment=False,
     )

@@ -244,6 +244,19 @@ def conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> HttpRespo
     return body_response(request, pk, str(exc), status=409)
 
 
+CELL_CONFLICT = (
+    "Someone else changed this while you were editing, so your edit is not saved yet. "
+    "What you typed stays beside what is saved now: keep yours or take theirs."
+)
+
+
+def cell_conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> HttpResponse:
+    """A refused cell edit: the editor as it is now, for static/js/editor.js, which keeps what
+    the producer typed on screen beside the saved value until they choose."""
+    message = CELL_CONFLICT if exc.current is not None else str(exc)
+    return body_response(request, pk, message, status=409)
+
+
 def saved_response(request: HttpRequest, pk: int, saved: Any, error_slot: str) -> HttpResponse:
     """A saved cell: the row's new version, times and totals out of band; the fields stay as
     typed. ``error_slot`` selects the saved field's error message, which is cleared."""
@@ -324,10 +337,10 @@ def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
             changes,
             int_field(request, "version") or 0,
             actor(request),
-            description=f"change the {form.fields[field].label or field}".lower(),
+            description=f"change the {form[field].label}".lower(),
         )
     except Conflict as exc:
-        return conflict_response(request, pk, exc)
+        return cell_conflict_response(request, pk, exc)
     return saved_response(request, pk, saved, target)
 
 
@@ -363,7 +376,7 @@ def edit_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse
             description=f"change {field_label(field)} of “{segment.title}”",
         )
     except Conflict as exc:
-        return conflict_response(request, pk, exc)
+        return cell_conflict_response(request, pk, exc)
     return saved_response(request, pk, saved, f"#segment-{segment.pk} .{field}-error")
 
 
@@ -412,7 +425,7 @@ def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             description=f"edit the question “{question.text[:60]}”",
         )
     except Conflict as exc:
-        return conflict_response(request, pk, exc)
+        return cell_conflict_response(request, pk, exc)
     except limits.LimitReached as exc:
         return invalid(str(exc), f"{row} .question-error")
     return saved_response(request, pk, saved, f"{row} .question-error")
@@ -445,7 +458,7 @@ def edit_news(request: HttpRequest, pk: int, news_pk: int) -> HttpResponse:
             description=f"edit the news item “{item.title or item.url}”",
         )
     except Conflict as exc:
-        return conflict_response(request, pk, exc)
+        return cell_conflict_response(request, pk, exc)
     return saved_response(request, pk, saved, f"#news-{item.pk} .news-error")
 
 
@@ -471,7 +484,7 @@ def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRe
             description=f"change the {field} of {appearance.speaker.name}",
         )
     except Conflict as exc:
-        return conflict_response(request, pk, exc)
+        return cell_conflict_response(request, pk, exc)
     return saved_response(request, pk, saved, f"#appearance-{appearance.pk} .guest-error")
 
 

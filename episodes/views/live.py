@@ -54,6 +54,8 @@ def answer(episode: Episode, principal: str, done: commands.Done) -> JsonRespons
 @require_GET
 def caller(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.CALL)
+    if episode.status != Episode.Status.DONE:
+        onair.leave_ended_rehearsal(episode)  # open on the show to come, not yesterday's run
     return render(
         request,
         "episodes/live/caller.html",

@@ -1,5 +1,5 @@
 // The show caller's page: commands, keyboard shortcuts, questions to tick, messages, control.
-import { accept, clockText, currentState } from "./live.js";
+import { accept, clockText, currentState, overUnderText } from "./live.js";
 
 const config = JSON.parse(document.getElementById("live-config").textContent);
 const root = document.querySelector("[data-live]");
@@ -151,8 +151,8 @@ document.addEventListener("live:state", (event) => {
     const cells = [
       segment.title,
       segment.planned_ms == null ? "—" : clockText(Math.round(segment.planned_ms / 1000)),
-      segment.actual_ms == null ? (current ? "on air" : "") : clockText(Math.round(segment.actual_ms / 1000)),
-      segment.actual_ms == null || segment.planned_ms == null ? "" : signed(segment.actual_ms - segment.planned_ms),
+      segment.actual_ms == null ? (current ? (s.state === "paused" ? "paused" : "on air") : "") : clockText(Math.round(segment.actual_ms / 1000)),
+      segment.actual_ms == null || segment.planned_ms == null ? "" : overUnderText(segment.actual_ms - segment.planned_ms),
     ];
     for (const text of cells) {
       const cell = document.createElement("td");
@@ -204,7 +204,3 @@ document.addEventListener("live:state", (event) => {
   }
 });
 
-function signed(ms) {
-  const seconds = Math.round(Math.abs(ms) / 1000);
-  return `${ms > 0 ? "+" : ms < 0 ? "−" : "±"}${clockText(seconds)}`;
-}

@@ -88,9 +88,21 @@ export function countdown(ms) {
   return ms > 0 ? clockText(Math.ceil(ms / 1000)) : `+${clockText(Math.floor(-ms / 1000))}`;
 }
 
-export function signedMinutes(ms) {
-  const sign = ms > 0 ? "+" : ms < 0 ? "−" : "±";
-  return `${sign}${clockText(Math.floor(Math.abs(ms) / 1000))}`;
+// Over or under the plan, as people say it: "2:10 over", "7:59 under", "on time".
+export function overUnderText(ms) {
+  const seconds = Math.round(Math.abs(ms) / 1000);
+  if (seconds === 0) return "on time";
+  return `${clockText(seconds)} ${ms > 0 ? "over" : "under"}`;
+}
+
+// A wait before the show: the clock up to a day, then days and hours ("6 days 22 hours").
+export function waitText(ms) {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 86400) return clockText(seconds);
+  const days = Math.floor(seconds / 86400);
+  const hours = Math.floor((seconds % 86400) / 3600);
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return hours ? `${plural(days, "day")} ${plural(hours, "hour")}` : plural(days, "day");
 }
 
 function wallClock(epochMs) {
@@ -111,13 +123,21 @@ function setHidden(name, hidden) {
   for (const el of root.querySelectorAll(`[data-field="${name}"]`)) el.hidden = hidden;
 }
 
+// "On air" only while the clock runs; a pause says so in words, not only by dimmer digits.
+export function modeText(s) {
+  const paused = s.state === "paused";
+  if (s.rehearsal) return paused ? "Rehearsal paused" : "Rehearsal";
+  return { ready: "Not started", running: "On air", paused: "Paused", ended: "Off air" }[s.state] ?? "";
+}
+
 function render() {
   if (!state) return;
   const now = serverNow();
   const s = state;
   root.dataset.state = s.state;
   root.dataset.rehearsal = s.rehearsal ? "true" : "false";
-  setText("mode", s.rehearsal ? "Rehearsal" : s.state === "ready" ? "Not on air" : s.state === "ended" ? "Off air" : "On air");
+  setText("mode", modeText(s));
+  setHidden("paused", s.state !== "paused");
   setText("state", s.state);
 
   let display;
@@ -136,12 +156,13 @@ function render() {
   } else {
     const first = s.next;
     const untilStart = s.scheduled_start == null ? null : s.scheduled_start - now;
-    display = untilStart == null ? "--:--" : untilStart > 0 ? clockText(Math.ceil(untilStart / 1000)) : `+${clockText(Math.floor(-untilStart / 1000))}`;
+    display = untilStart == null ? "--:--" : untilStart > 0 ? waitText(untilStart) : `+${clockText(Math.floor(-untilStart / 1000))}`;
     setText("segment-title", first ? `Up first: ${first.title}` : "No segments");
     setText("segment-planned", untilStart == null ? "no air time set" : untilStart > 0 ? "until the scheduled start" : "past the scheduled start");
     setText("segment-owner", "");
   }
   setText("remaining", display);
+  root.dataset.wait = display.includes("day") ? "days" : "";
   root.dataset.phase = phase;
   for (const bar of root.querySelectorAll('[data-field="progress"]')) {
     bar.style.width = `${(progress * 100).toFixed(2)}%`;
@@ -155,7 +176,7 @@ function render() {
   const live = s.state === "running" || s.state === "paused";
   const overrun = live && s.segment && s.segment.planned_ms != null ? Math.max(0, elapsedMs(s, now) - s.segment.planned_ms) : 0;
   const overUnder = s.finished_delta_ms + overrun;
-  setText("over-under", s.state === "ready" ? "—" : overUnder === 0 ? "on time" : `${signedMinutes(overUnder)} ${overUnder > 0 ? "behind" : "ahead"}`);
+  setText("over-under", s.state === "ready" ? "—" : overUnderText(overUnder));
   root.dataset.behind = overUnder > 0 ? "true" : "false";
   const left = remainingMs(s, now);
   const projected = live ? now + Math.max(0, left ?? 0) + s.following_planned_ms : s.state === "ended" ? s.ended_at : null;
@@ -300,7 +321,7 @@ export function accept(next) {
 
 function setConnection(text) {
   root.dataset.connection = text;
-  setText("connection", text === "live" ? "" : text === "polling" ? "Reconnecting… (updating every second)" : "Reconnecting…");
+  setText("connection", text === "live" ? "" : text === "polling" ? "Reconnecting… The timer keeps counting meanwhile." : "Reconnecting…");
 }
 
 async function fetchState() {

@@ -233,8 +233,13 @@ def test_two_producers_on_the_same_row(
     second.locator(f"#segment-{news.pk} [name=title]").press("Tab")
 
     expect(second.locator("#editor-status")).to_contain_text("Someone else changed this")
-    expect(second.locator(f"#segment-{news.pk} [name=title]")).to_have_value("Headlines")
+    notice = second.locator(f"#segment-{news.pk} [data-testid=conflict]")
+    expect(notice).to_contain_text("Saved now: “Headlines”")
+    expect(second.locator(f"#segment-{news.pk} [name=title]")).to_have_value("Top stories")
     assert Segment.objects.get(pk=news.pk).title == "Headlines"
+    notice.get_by_role("button", name="Take theirs").click()
+    expect(second.locator(f"#segment-{news.pk} [name=title]")).to_have_value("Headlines")
+    expect(notice).to_have_count(0)
 
     # An edit on the first page shows on the second within two seconds, without reloading.
     wrap = episode.segments.get(title="Wrap up")

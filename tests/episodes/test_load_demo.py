@@ -51,7 +51,7 @@ def test_demo_has_three_past_and_two_upcoming_episodes_with_guests_and_ranges(
     call_command("load_demo", "--logins-file", str(tmp_path / "l.json"), stdout=StringIO())
 
     today = timezone.localdate()
-    episodes = list(Episode.objects.order_by("number"))
+    episodes = list(Episode.objects.filter(is_template=False).order_by("number"))
     assert [e.number for e in episodes] == [39, 40, 41, 42, 43]
     assert [e.status for e in episodes] == ["done", "done", "done", "scheduled", "scheduled"]
     assert episodes[2].air_date == today - timedelta(days=7)
@@ -80,3 +80,21 @@ def test_demo_has_a_recorded_run_and_a_rehearsal(tmp_path: Path) -> None:
     assert rehearsed.status == "scheduled"
     # The earlier episodes give the reports and the editor a history to show.
     assert SegmentRun.objects.filter(is_rehearsal=False).values("episode").distinct().count() == 3
+
+
+def test_demo_template_holds_the_shows_usual_run_sheet(tmp_path: Path) -> None:
+    call_command("load_demo", "--logins-file", str(tmp_path / "l.json"), stdout=StringIO())
+
+    template = Episode.objects.get(is_template=True)
+    rows = list(
+        template.segments.values_list("title", "kind", "planned_seconds", "planned_max_seconds")
+    )
+
+    assert rows == [
+        ("Hook", "hook", 60, 60),
+        ("News", "news", 120, 180),
+        ("Speaker intro", "intro", 120, 120),
+        ("Questions", "questions", 1200, 1200),
+        ("Demo", "demo", 300, 600),
+        ("Wrap-up", "wrap_up", 120, 120),
+    ]

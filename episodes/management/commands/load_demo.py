@@ -19,10 +19,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from episodes import onair
+from episodes import editing, onair
 from episodes.formats import read
 from episodes.importing import save_document
-from episodes.models import Episode, Role, Show, ShowRole
+from episodes.models import Episode, Role, Segment, Show, ShowRole
 from speakers import links
 from speakers.models import Speaker
 
@@ -50,6 +50,16 @@ GUESTS = {
     "Ravi Shah": ("ravi@example.org", "", "he/him"),
 }
 JOIN_URL = "https://studio.example.org/build-night"
+# The run-sheet such a show uses, for the show's template ("New episode" starts from it):
+# (title, kind, planned seconds, most seconds for a range).
+TEMPLATE = [
+    ("Hook", "hook", 60, None),
+    ("News", "news", 120, 180),
+    ("Speaker intro", "intro", 120, None),
+    ("Questions", "questions", 1200, None),
+    ("Demo", "demo", 300, 600),
+    ("Wrap-up", "wrap_up", 120, None),
+]
 USERS = [
     ("producer", "Producer (also staff: sees the admin)", [Role.PRODUCER, Role.SHOW_CALLER]),
     ("caller", "Show caller", [Role.SHOW_CALLER]),
@@ -120,6 +130,18 @@ class Command(BaseCommand):
                     save_document(doc)
                     self.stdout.write(f"Loaded {doc.summary()}")
         Episode.objects.filter(show__slug=SHOW_SLUG, status="scheduled").update(join_url=JOIN_URL)
+        template = editing.template_of(Show.objects.get(slug=SHOW_SLUG))
+        Segment.objects.bulk_create(
+            Segment(
+                episode=template,
+                position=position,
+                title=title,
+                kind=kind,
+                planned_seconds=low,
+                planned_max_seconds=high or low,
+            )
+            for position, (title, kind, low, high) in enumerate(TEMPLATE, start=1)
+        )
         for name, (email, zone_name, pronouns) in GUESTS.items():
             Speaker.objects.filter(show__slug=SHOW_SLUG, name=name).update(
                 email=email, time_zone=zone_name, pronouns=pronouns
