@@ -60,7 +60,7 @@ def started_ago(episode: Episode, seconds: int) -> None:
     LiveState.objects.filter(episode=episode).update(
         segment_started_at=timezone.now() - timedelta(seconds=seconds)
     )
-    onair.touch(episode)
+    onair.live_changed(episode)
 
 
 def test_paused_reads_paused_and_every_text_is_readable_in_every_state(
