@@ -11,8 +11,15 @@ function currentRevision() {
 
 let refreshing = false;
 
+// A producer in the middle of adding a guest (a name typed in the search, its results shown)
+// is holding them too: a refresh would empty the results under their pointer.
+function searching() {
+  const search = document.getElementById("guest-search-input");
+  return Boolean(search?.value.trim());
+}
+
 async function poll() {
-  if (document.hidden || refreshing || pending.size) return;
+  if (document.hidden || refreshing || pending.size || searching()) return;
   let revision;
   try {
     const response = await fetch(editor.dataset.revisionUrl, {
