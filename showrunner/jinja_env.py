@@ -44,6 +44,7 @@ def environment(**options: Any) -> Environment:
             "duration": showtime.duration,
             "span_duration": showtime.span_duration,
             "over_under": showtime.over_under,
+            "over_under_amount": showtime.over_under_amount,
             "planned": showtime.planned,
             "planned_input": showtime.planned_input,
             "pluralize": pluralize,

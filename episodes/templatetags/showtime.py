@@ -130,6 +130,18 @@ def over_under(value: Span) -> str:
 
 
 @register.filter
+def over_under_amount(value: Span) -> str:
+    """Beside the words "Over" or "Under": how much, without a sign ("32 min", "23 min to
+    28 min"); a range across the target keeps its signs ("−5 min to +5 min")."""
+    if not (value.earliest > timedelta(0) or value.latest < timedelta(0)):
+        return over_under(value)  # "Range fits" or "On target": the signs say which way
+    low, high = sorted((abs(value.earliest), abs(value.latest)))
+    if low == high:
+        return minutes_text(int(low.total_seconds()))
+    return f"{minutes_text(int(low.total_seconds()))} to {minutes_text(int(high.total_seconds()))}"
+
+
+@register.filter
 def markdown(value: str) -> SafeString:
     """Render Markdown written by people, keeping only harmless tags and safe links."""
     # nl2br: people write notes line by line and expect the lines to stay lines.

@@ -45,7 +45,7 @@ def test_log_in_and_read_the_times_of_an_imported_run_sheet(
         "17:30–17:35",
     ]
     expect(page.get_by_test_id("total-planned")).to_have_text("32–37 min")
-    expect(page.get_by_test_id("over-under")).to_have_text("−28 min to −23 min")
+    expect(page.get_by_test_id("over-under")).to_have_text("23 min to 28 min")
     expect(page.locator("#runsheet-totals")).to_have_class("totals verdict-under")
     expect(page.get_by_role("heading", name="For Dana Li").first).to_be_visible()
     assert page.js_errors == []  # type: ignore[attr-defined]

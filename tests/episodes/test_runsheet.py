@@ -228,3 +228,13 @@ def test_negative_target_is_refused() -> None:
 def test_invalid_segment_duration_is_refused() -> None:
     with pytest.raises(ValueError, match="above its maximum"):
         build([Seg(600, 300)], starts_at=None, target=HOUR, now=NOW)
+
+
+def test_over_and_under_read_as_amounts_beside_their_word() -> None:
+    from episodes.templatetags.showtime import over_under_amount
+
+    assert over_under_amount(Span.exact(mins(-32))) == "32 min"
+    assert over_under_amount(Span(mins(-28), mins(-23))) == "23 min to 28 min"
+    assert over_under_amount(Span(mins(5), mins(10))) == "5 min to 10 min"
+    assert over_under_amount(Span(mins(-5), mins(5))) == "−5 min to +5 min"
+    assert over_under_amount(Span(mins(-5), mins(0))) == "−5 min to 0 min"
