@@ -5,11 +5,11 @@ segment started, when it was paused, how long it has been paused, how much time 
 every figure a screen shows is arithmetic on those and ``now``, so a restart, another worker
 process or a late screen all compute the same number.
 
-Countdowns round up to the second (a timer reads 0:01 until the last millisecond is gone);
-count-ups round down (overtime reads +0:00 for its first second).
+What a screen shows (digits, over/under, the projected end) is worked out by the screens
+themselves from the same anchors: ``static/js/clock.js``. The server computes only what its API
+reports (:func:`remaining`, :func:`elapsed`, :func:`phase`).
 """
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -207,67 +207,3 @@ def phase(remaining_ms: int | None, *, warning_ms: int, danger_ms: int) -> Phase
     if remaining_ms <= warning_ms:
         return Phase.WARNING
     return Phase.NORMAL
-
-
-def countdown_seconds(remaining_ms: int) -> int:
-    """What a countdown shows: rounded up, so it reads 0:01 until time is truly up."""
-    return math.ceil(remaining_ms / 1000) if remaining_ms > 0 else 0
-
-
-def countup_seconds(elapsed_ms: int) -> int:
-    """What a count-up (overtime, elapsed) shows: rounded down."""
-    return max(0, elapsed_ms) // 1000
-
-
-def display(remaining_ms: int | None, elapsed_ms: int) -> str:
-    """The big number: "4:59" counting down, "+0:07" in overtime, "12:03" counting up."""
-    if remaining_ms is None:
-        return clock_text(countup_seconds(elapsed_ms))
-    if remaining_ms > 0:
-        return clock_text(countdown_seconds(remaining_ms))
-    return "+" + clock_text(countup_seconds(-remaining_ms))
-
-
-def clock_text(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
-
-
-# -- the show as a whole -------------------------------------------------------------------------
-
-
-def show_elapsed(clock: Clock, now: datetime) -> int:
-    if clock.show_started_at is None:
-        return 0
-    until = clock.ended_at if clock.state == State.ENDED and clock.ended_at else now
-    return max(0, ms(until - clock.show_started_at))
-
-
-def over_under(finished_delta_ms: int, clock: Clock, planned_ms: int | None, now: datetime) -> int:
-    """How far the show is behind (positive) or ahead (negative) of its plan.
-
-    Finished segments count their actual time against their planned time; the running one
-    counts only once it has run past its plan (until then it may still end on time).
-    """
-    if clock.state not in LIVE or planned_ms is None:
-        return finished_delta_ms
-    return finished_delta_ms + max(0, elapsed(clock, now) - planned_ms)
-
-
-def projected_end(
-    clock: Clock, planned_ms: int | None, following_planned_ms: int, now: datetime
-) -> datetime | None:
-    """When the show ends if the rest runs to plan: what is left of this segment (never less
-    than nothing) plus the planned time of every segment after it."""
-    if clock.state == State.ENDED:
-        return clock.ended_at
-    if clock.state not in LIVE:
-        return None
-    left = remaining(clock, planned_ms, now)
-    return now + timedelta(milliseconds=max(0, left or 0) + following_planned_ms)
-
-
-def until(moment: datetime | None, now: datetime) -> int | None:
-    """Milliseconds from ``now`` to ``moment`` (a hard out, the scheduled start)."""
-    return ms(moment - now) if moment is not None else None

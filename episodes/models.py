@@ -18,7 +18,7 @@ from showrunner import bounds
 from showrunner.timezones import validate_time_zone
 from speakers.models import Speaker
 
-from . import runsheet
+from . import live, runsheet
 
 
 class Role(models.TextChoices):
@@ -540,14 +540,14 @@ class LiveState(models.Model):
     is checked in the UPDATE of every command.
     """
 
-    class State(models.TextChoices):
-        READY = "ready", "Ready"
-        RUNNING = "running", "Running"
-        PAUSED = "paused", "Paused"
-        ENDED = "ended", "Ended"
+    State = live.State  # one enum of the live states, the pure clock's
 
     episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="live")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
+    state = models.CharField(
+        max_length=10,
+        choices=[(state.value, state.value.capitalize()) for state in live.State],
+        default=live.State.READY,
+    )
     is_rehearsal = models.BooleanField(default=False)
     segment = models.ForeignKey(
         Segment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -208,7 +208,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or LOCAL or envbool("SHOWRUNNER_PLAIN_STATIC", False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "showrunner.storage.StaticStorage"
         )
     },
 }

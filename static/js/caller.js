@@ -1,5 +1,6 @@
 // The show caller's page: commands, keyboard shortcuts, questions to tick, messages, control.
-import { accept, clockText, currentState, overUnderText } from "./live.js";
+import { clockText, isLive, overUnderText, State } from "./clock.js";
+import { accept, currentState } from "./live.js";
 
 const config = JSON.parse(document.getElementById("live-config").textContent);
 const root = document.querySelector("[data-live]");
@@ -62,7 +63,7 @@ root.addEventListener("click", (event) => {
 
 function toggleAction() {
   const state = currentState()?.state;
-  return state === "ready" ? "start" : state === "running" ? "pause" : state === "paused" ? "resume" : null;
+  return state === State.READY ? "start" : state === State.RUNNING ? "pause" : state === State.PAUSED ? "resume" : null;
 }
 
 document.addEventListener("keydown", (event) => {
@@ -123,13 +124,13 @@ document.addEventListener("live:state", (event) => {
   const mine = s.controller == null || s.controller === config.user;
   root.dataset.inControl = mine ? "true" : "false";
   const allowed = {
-    toggle: ["ready", "running", "paused"].includes(s.state),
-    next: s.state === "running" || s.state === "paused",
-    previous: (s.state === "running" || s.state === "paused") && s.segments.findIndex((x) => x.id === s.segment?.id) > 0,
-    add_time: s.state === "running" || s.state === "paused",
-    end: s.state === "running" || s.state === "paused",
+    toggle: s.state !== State.ENDED,
+    next: isLive(s),
+    previous: isLive(s) && s.segments.findIndex((x) => x.id === s.segment?.id) > 0,
+    add_time: isLive(s),
+    end: isLive(s),
     reset: s.rehearsal,
-    jump: s.state !== "ended",
+    jump: s.state !== State.ENDED,
   };
   for (const button of root.querySelectorAll("[data-command]")) {
     button.disabled = !mine || !allowed[button.dataset.command];
@@ -139,7 +140,7 @@ document.addEventListener("live:state", (event) => {
   const mode = document.getElementById("mode-toggle");
   if (mode) {
     mode.textContent = s.rehearsal ? "Switch to the real show" : "Switch to rehearsal";
-    mode.disabled = !mine || s.state === "running" || s.state === "paused";
+    mode.disabled = !mine || isLive(s);
   }
   const take = document.getElementById("take-control");
   if (take) take.hidden = mine;
@@ -151,7 +152,7 @@ document.addEventListener("live:state", (event) => {
     const cells = [
       segment.title,
       segment.planned_ms == null ? "—" : clockText(Math.round(segment.planned_ms / 1000)),
-      segment.actual_ms == null ? (current ? (s.state === "paused" ? "paused" : "on air") : "") : clockText(Math.round(segment.actual_ms / 1000)),
+      segment.actual_ms == null ? (current ? (s.state === State.PAUSED ? "paused" : "on air") : "") : clockText(Math.round(segment.actual_ms / 1000)),
       segment.actual_ms == null || segment.planned_ms == null ? "" : overUnderText(segment.actual_ms - segment.planned_ms),
     ];
     for (const text of cells) {
@@ -160,7 +161,7 @@ document.addEventListener("live:state", (event) => {
       row.append(cell);
     }
     const jump = document.createElement("td");
-    if (!current && s.state !== "ended") {
+    if (!current && s.state !== State.ENDED) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "button small";

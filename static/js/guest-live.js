@@ -1,5 +1,6 @@
 // A guest's episode page during the show: what is on (live.js) and when they are up.
-import { currentState, remainingMs, serverNow } from "./live.js";
+import { isLive, remainingMs, State } from "./clock.js";
+import { currentState, serverNow } from "./live.js";
 
 const line = document.querySelector('[data-field="you-are-up"]');
 const panel = document.querySelector("[data-live]");
@@ -8,8 +9,8 @@ const SOON_MS = 60 * 60 * 1000;
 // The live panel is there while the show (or a rehearsal) runs, and in the hour before it.
 export function panelShown(s, now) {
   if (!s) return false;
-  if (s.state === "running" || s.state === "paused") return true;
-  return s.state === "ready" && s.scheduled_start != null && s.scheduled_start - now < SOON_MS;
+  if (isLive(s)) return true;
+  return s.state === State.READY && s.scheduled_start != null && s.scheduled_start - now < SOON_MS;
 }
 
 function minutes(ms) {
@@ -19,12 +20,12 @@ function minutes(ms) {
 }
 
 export function upText(s, now) {
-  if (!s || s.state === "ended") return "";
+  if (!s || s.state === State.ENDED) return "";
   const mine = (segment) => segment && s.segments.find((x) => x.id === segment.id)?.mine;
   if (!s.segments.some((x) => x.mine)) return "";
   let wait;
   let rest;
-  if (s.segment && s.state !== "ready") {
+  if (s.segment && s.state !== State.READY) {
     if (mine(s.segment)) return "You're on now";
     wait = Math.max(0, remainingMs(s, now) ?? 0);
     rest = s.segments.slice(s.segments.findIndex((x) => x.id === s.segment.id) + 1);

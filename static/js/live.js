@@ -6,6 +6,8 @@
 // Digits flip on the exact second boundaries (a timer scheduled for the next flip, not a
 // once-a-second tick), so every screen shows the same number at the same moment.
 
+import { ageText, messageShowing, modeText, nextFlipMs, State, timerView } from "./clock.js";
+
 const config = JSON.parse(document.getElementById("live-config").textContent);
 const root = document.querySelector("[data-live]");
 
@@ -52,59 +54,6 @@ async function estimateOffset(samples = 7) {
   }
 }
 
-// -- arithmetic on anchors (mirrors episodes/live.py) -----------------------------------------
-
-export function elapsedMs(s, now) {
-  const seg = s.segment;
-  if (!seg || seg.started_at == null) return 0;
-  const until = seg.paused_at ?? (s.state === "ended" && s.ended_at ? s.ended_at : now);
-  return Math.max(0, until - seg.started_at - seg.paused_ms);
-}
-
-export function remainingMs(s, now) {
-  const seg = s.segment;
-  if (!seg || seg.planned_ms == null) return null;
-  return seg.planned_ms + seg.added_ms - elapsedMs(s, now);
-}
-
-export function phaseOf(s, remaining) {
-  if (remaining == null) return "normal";
-  if (remaining < 0) return "overtime";
-  if (remaining <= s.segment.danger_ms) return "danger";
-  if (remaining <= s.segment.warning_ms) return "warning";
-  return "normal";
-}
-
-export function clockText(seconds) {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const sec = seconds % 60;
-  const mm = h ? String(m).padStart(2, "0") : String(m);
-  return `${h ? `${h}:` : ""}${mm}:${String(sec).padStart(2, "0")}`;
-}
-
-// Countdowns round up (0:01 until time is truly up); count-ups round down.
-export function countdown(ms) {
-  return ms > 0 ? clockText(Math.ceil(ms / 1000)) : `+${clockText(Math.floor(-ms / 1000))}`;
-}
-
-// Over or under the plan, as people say it: "2:10 over", "7:59 under", "on time".
-export function overUnderText(ms) {
-  const seconds = Math.round(Math.abs(ms) / 1000);
-  if (seconds === 0) return "on time";
-  return `${clockText(seconds)} ${ms > 0 ? "over" : "under"}`;
-}
-
-// A wait before the show: the clock up to a day, then days and hours ("6 days 22 hours").
-export function waitText(ms) {
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds < 86400) return clockText(seconds);
-  const days = Math.floor(seconds / 86400);
-  const hours = Math.floor((seconds % 86400) / 3600);
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return hours ? `${plural(days, "day")} ${plural(hours, "hour")}` : plural(days, "day");
-}
-
 function wallClock(epochMs) {
   // An instant on the server's (true) clock, written in this screen's time zone.
   if (epochMs == null) return "—";
@@ -123,13 +72,6 @@ function setHidden(name, hidden) {
   for (const el of root.querySelectorAll(`[data-field="${name}"]`)) el.hidden = hidden;
 }
 
-// "On air" only while the clock runs; a pause says so in words, not only by dimmer digits.
-export function modeText(s) {
-  const paused = s.state === "paused";
-  if (s.rehearsal) return paused ? "Rehearsal paused" : "Rehearsal";
-  return { ready: "Not started", running: "On air", paused: "Paused", ended: "Off air" }[s.state] ?? "";
-}
-
 function render() {
   if (!state) return;
   const now = serverNow();
@@ -137,54 +79,30 @@ function render() {
   root.dataset.state = s.state;
   root.dataset.rehearsal = s.rehearsal ? "true" : "false";
   setText("mode", modeText(s));
-  setHidden("paused", s.state !== "paused");
+  setHidden("paused", s.state !== State.PAUSED);
   setText("state", s.state);
 
-  let display;
-  let phase = "normal";
-  let progress = 0;
-  if (s.segment && s.state !== "ready") {
-    const remaining = remainingMs(s, now);
-    const elapsed = elapsedMs(s, now);
-    display = remaining == null ? clockText(Math.floor(elapsed / 1000)) : countdown(remaining);
-    phase = s.state === "ended" ? "ended" : phaseOf(s, remaining);
-    const planned = s.segment.planned_ms == null ? null : s.segment.planned_ms + s.segment.added_ms;
-    progress = planned ? Math.min(1, elapsed / planned) : 0;
-    setText("segment-title", s.state === "ended" ? "Off air" : s.segment.title);
-    setText("segment-planned", planned == null ? "no planned time" : `of ${clockText(Math.round(planned / 1000))}`);
-    setText("segment-owner", s.segment.owner ? `led by ${s.segment.owner}` : "");
-  } else {
-    const first = s.next;
-    const untilStart = s.scheduled_start == null ? null : s.scheduled_start - now;
-    display = untilStart == null ? "--:--" : untilStart > 0 ? waitText(untilStart) : `+${clockText(Math.floor(-untilStart / 1000))}`;
-    setText("segment-title", first ? `Up first: ${first.title}` : "No segments");
-    setText("segment-planned", untilStart == null ? "no air time set" : untilStart > 0 ? "until the scheduled start" : "past the scheduled start");
-    setText("segment-owner", "");
-  }
+  const view = timerView(s, now);
+  const display = view.display;
+  setText("segment-title", view.title);
+  setText("segment-planned", view.planned);
+  setText("segment-owner", view.owner);
   setText("remaining", display);
   root.dataset.wait = display.includes("day") ? "days" : "";
-  root.dataset.phase = phase;
+  root.dataset.phase = view.phase;
   for (const bar of root.querySelectorAll('[data-field="progress"]')) {
-    bar.style.width = `${(progress * 100).toFixed(2)}%`;
+    bar.style.width = `${(view.progress * 100).toFixed(2)}%`;
   }
-
-  const next = s.segment ? s.next : s.segments?.[1] ?? null;
-  setText("next-title", next ? next.title : "—");
-  setText("next-planned", next && next.planned_ms != null ? clockText(Math.round(next.planned_ms / 1000)) : "");
+  setText("next-title", view.nextTitle);
+  setText("next-planned", view.nextPlanned);
 
   // The show as a whole.
-  const live = s.state === "running" || s.state === "paused";
-  const overrun = live && s.segment && s.segment.planned_ms != null ? Math.max(0, elapsedMs(s, now) - s.segment.planned_ms) : 0;
-  const overUnder = s.finished_delta_ms + overrun;
-  setText("over-under", s.state === "ready" ? "—" : overUnderText(overUnder));
-  root.dataset.behind = overUnder > 0 ? "true" : "false";
-  const left = remainingMs(s, now);
-  const projected = live ? now + Math.max(0, left ?? 0) + s.following_planned_ms : s.state === "ended" ? s.ended_at : null;
-  setText("projected-end", wallClock(projected));
-  setText("show-elapsed", s.show_started_at == null ? "—" : clockText(Math.floor(((s.state === "ended" ? s.ended_at : now) - s.show_started_at) / 1000)));
-  const hardOut = s.hard_out == null ? null : s.hard_out - now;
-  setHidden("hard-out-block", hardOut == null);
-  setText("hard-out", hardOut == null ? "" : hardOut > 0 ? clockText(Math.ceil(hardOut / 1000)) : `passed ${clockText(Math.floor(-hardOut / 1000))} ago`);
+  setText("over-under", view.overUnder);
+  root.dataset.behind = view.overUnderMs > 0 ? "true" : "false";
+  setText("projected-end", wallClock(view.projectedEndMs));
+  setText("show-elapsed", view.showElapsed);
+  setHidden("hard-out-block", view.hardOut == null);
+  setText("hard-out", view.hardOut ?? "");
 
   renderMessages(s, now);
 
@@ -219,20 +137,6 @@ function renderStatic() {
 }
 
 // -- messages from the show caller -------------------------------------------------------------
-
-// A message shows until it is cleared or expires (a set time, or its segment ending: the
-// server clears those); its age and whether it was read are shown beside it.
-export function messageShowing(message, now) {
-  return Boolean(message) && (message.expires_at == null || now < message.expires_at);
-}
-
-export function ageText(at, now) {
-  const seconds = Math.max(0, Math.floor((now - at) / 1000));
-  if (seconds < 10) return "sent just now";
-  if (seconds < 120) return `sent ${seconds} s ago`;
-  if (seconds < 3600) return `sent ${Math.floor(seconds / 60)} min ago`;
-  return `sent ${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min ago`;
-}
 
 function renderMessages(s, now) {
   const message = messageShowing(s.message, now) ? s.message : null;
@@ -287,25 +191,11 @@ root.addEventListener("click", async (event) => {
   }
 });
 
-// The next instant the display changes: the next whole second of the countdown (or count-up).
+// Redraw at the next instant the display changes (clock.js says when).
 function scheduleFlip(now) {
   clearTimeout(flipTimer);
   if (!state) return;
-  let delay = 1000;
-  const running = state.state === "running";
-  if (running && state.segment) {
-    const remaining = remainingMs(state, now);
-    if (remaining != null && remaining > 0) {
-      delay = remaining - (Math.ceil(remaining / 1000) - 1) * 1000;
-    } else {
-      const over = remaining == null ? elapsedMs(state, now) : -remaining;
-      delay = (Math.floor(over / 1000) + 1) * 1000 - over;
-    }
-  } else if (state.state === "ready" && state.scheduled_start != null) {
-    const until = state.scheduled_start - now;
-    delay = until > 0 ? until - (Math.ceil(until / 1000) - 1) * 1000 : 1000;
-  }
-  flipTimer = setTimeout(render, Math.max(1, delay) + 1);
+  flipTimer = setTimeout(render, Math.max(1, nextFlipMs(state, now)) + 1);
 }
 
 // -- receiving state --------------------------------------------------------------------------
