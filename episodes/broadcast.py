@@ -15,7 +15,13 @@ from django.db import connection, transaction
 
 from .models import Episode
 
-Listener = Callable[[int, int, bool], None]  # episode id, live revision, clock only
+# What a change touched, from least to most: the screens' patch is built from as little as that.
+CLOCK = "clock"  # only the clock's anchors moved: a pause, a resume, added time
+LIVE = "live"  # the live show moved (a segment on, a message, a ticked question): not the plan
+FULL = "full"  # anything else: the run-sheet screens show was edited
+KINDS = (CLOCK, LIVE, FULL)
+
+Listener = Callable[[int, int, str], None]  # episode id, live revision, kind
 listeners: list[Listener] = []
 
 
@@ -32,28 +38,28 @@ def unlisten(listener: Listener) -> None:
 CHANNEL = "showrunner_live"
 
 
-def announce(episode_id: int, *, clock_only: bool = False) -> None:
-    """Call inside the transaction that moved the episode's live revision. ``clock_only``: the
-    change only moved the clock (pause, resume, added time), so screens need only that."""
+def announce(episode_id: int, *, kind: str = FULL) -> None:
+    """Call inside the transaction that moved the episode's live revision; ``kind`` says what
+    the change touched (:data:`CLOCK`, :data:`LIVE` or :data:`FULL`)."""
     revision = (
         Episode.objects.filter(pk=episode_id).values_list("live_revision", flat=True).first() or 0
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # delivered to every listener when this commits
-            payload = f"{episode_id}:{revision}" + (":clock" if clock_only else "")
+            payload = f"{episode_id}:{revision}:{kind}"
             cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
 
     def tell() -> None:
         for listener in list(listeners):
-            listener(episode_id, revision, clock_only)
+            listener(episode_id, revision, kind)
 
     transaction.on_commit(tell)
 
 
-def parse(payload: str) -> tuple[int, int, bool] | None:
-    """A notification's episode id, live revision and whether only the clock moved."""
+def parse(payload: str) -> tuple[int, int, str] | None:
+    """A notification's episode id, live revision and kind (an unknown kind counts as full)."""
     episode, _, rest = payload.partition(":")
     revision, _, kind = rest.partition(":")
     if not episode.isdecimal() or not revision.isdecimal():
         return None
-    return int(episode), int(revision), kind == "clock"
+    return int(episode), int(revision), kind if kind in KINDS else FULL

@@ -269,7 +269,8 @@ def live_changed(episode: Episode, *, plan: bool = False, clock_only: bool = Fal
     if plan:
         bumps["revision"] = F("revision") + 1
     Episode.objects.filter(pk=episode.pk).update(**bumps)
-    broadcast.announce(episode.pk, clock_only=clock_only)
+    # Nothing here edits the run-sheet the screens show: they are sent the live part only.
+    broadcast.announce(episode.pk, kind=broadcast.CLOCK if clock_only else broadcast.LIVE)
 
 
 def bump(live_state: LiveState, **fields: Any) -> None:
@@ -459,8 +460,26 @@ def guest_audience(appearance_id: int) -> str:
     return f"guest:{appearance_id}"
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The run-sheet part of what a screen is sent, as read from the database. The push keeps it
+    beside the snapshot: a live change (a segment on, a message, a ticked question) edits no
+    plan, so the next snapshot is built without reading the run-sheet again."""
+
+    segments: list[dict[str, Any]]
+    theirs: frozenset[int]  # a guest's: the segments with questions for them
+
+
 def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
-    """Everything a live screen shows, as anchors (epoch ms) and plain data.
+    """Everything a live screen shows (:func:`screen_view`), read afresh."""
+    return screen_view(episode_id, audience)[0]
+
+
+def screen_view(
+    episode_id: int, audience: str = TEAM, plan: Plan | None = None
+) -> tuple[dict[str, Any], Plan]:
+    """Everything a live screen shows, as anchors (epoch ms) and plain data, and the plan it
+    was built from; with ``plan``, that plan is taken as it is (nothing edited it since).
 
     The team sees everything; a guest (``guest:<appearance id>``) sees the run-sheet outline,
     the questions meant for them or for everyone, and the messages sent to them. Built once per
@@ -475,14 +494,9 @@ def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
         state = state_of(Episode.objects.get(pk=episode_id))
     episode, show = state.episode, state.episode.show
     guest_id = int(audience.split(":", 1)[1]) if audience.startswith("guest:") else None
-    segments = list(
-        Segment.objects.filter(episode_id=episode_id)
-        .order_by("position")
-        .values(
-            "pk", "title", "kind", "planned_seconds", "planned_max_seconds", "owner_id",
-            "owner__speaker__name", "warning_seconds", "danger_seconds",
-        )
-    )  # fmt: skip
+    if plan is None:
+        plan = read_plan(episode_id, guest_id)
+    segments = plan.segments
     runs = SegmentRun.objects.filter(episode_id=episode_id, is_rehearsal=state.is_rehearsal)
     if state.show_started_at is not None:
         runs = runs.filter(started_at__gte=state.show_started_at)
@@ -543,13 +557,8 @@ def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
     }
     if guest_id is not None:
         # "You're up in N minutes": the segments this guest leads or has questions in.
-        theirs = set(
-            Question.addressed_to.through.objects.filter(
-                appearance_id=guest_id, question__segment__episode_id=episode_id
-            ).values_list("question__segment_id", flat=True)
-        )
         for item in data["segments"]:
-            item["mine"] = item["owner_id"] == guest_id or item["id"] in theirs
+            item["mine"] = item["owner_id"] == guest_id or item["id"] in plan.theirs
         data["controller"] = None  # a team member's login name is the team's business
     if current is not None:
         data["segment"] = {
@@ -577,7 +586,70 @@ def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
             {**message_data(m), "to": m.appearance_id, "name": m.appearance.speaker.name}
             for m in showing.filter(appearance__isnull=False).select_related("appearance__speaker")
         ]
-    return data
+    return data, plan
+
+
+def read_plan(episode_id: int, guest_id: int | None) -> Plan:
+    segments = list(
+        Segment.objects.filter(episode_id=episode_id)
+        .order_by("position")
+        .values(
+            "pk", "title", "kind", "planned_seconds", "planned_max_seconds", "owner_id",
+            "owner__speaker__name", "warning_seconds", "danger_seconds",
+        )
+    )  # fmt: skip
+    theirs: frozenset[int] = frozenset()
+    if guest_id is not None:
+        theirs = frozenset(
+            Question.addressed_to.through.objects.filter(
+                appearance_id=guest_id, question__segment__episode_id=episode_id
+            ).values_list("question__segment_id", flat=True)
+        )
+    return Plan(segments, theirs)
+
+
+def changes(base: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+    """What takes a screen holding snapshot ``base`` to ``data``: the values that differ, as
+    few bytes as that takes (static/js/changes.js applies it). None when the run-sheet's
+    segments themselves changed (added, removed, moved): the whole snapshot is sent then."""
+    before_rows, rows_now = base.get("segments", []), data.get("segments", [])
+    if base.get("episode") != data.get("episode") or [row["id"] for row in before_rows] != [
+        row["id"] for row in rows_now
+    ]:
+        return None
+    change: dict[str, Any] = {
+        "episode": data["episode"],
+        "base": base["revision"],
+        "revision": data["revision"],
+        "version": data["version"],
+    }
+    replaced = {
+        key: value
+        for key, value in data.items()
+        if key not in OWN_DIFF and (key not in base or base[key] != value)
+    }
+    replaced.update({key: None for key in base if key not in data and key not in OWN_DIFF})
+    before, after = base.get("segment"), data.get("segment")
+    if before is not None and after is not None and before["id"] == after["id"]:
+        moved = {key: value for key, value in after.items() if before.get(key) != value}
+        if moved:
+            change["segment"] = moved
+    elif before != after:
+        replaced["segment"] = after
+    rows = {
+        str(row["id"]): {key: value for key, value in row.items() if old.get(key) != value}
+        for old, row in zip(before_rows, rows_now, strict=True)
+        if old != row
+    }
+    if rows:
+        change["segments"] = rows
+    if replaced:
+        change["set"] = replaced
+    return change
+
+
+# Compared on their own by changes(), not replaced whole.
+OWN_DIFF = frozenset({"episode", "revision", "version", "segment", "segments", "stream_url"})
 
 
 def message_data(message: LiveMessage) -> dict[str, Any]:
@@ -592,12 +664,10 @@ def message_data(message: LiveMessage) -> dict[str, Any]:
     }
 
 
-def clock_patch(
-    base: dict[str, Any], revision: int
-) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """``base`` (a snapshot) with the clock as it is now, and just the change, for screens that
-    have ``base``: a pause, a resume or added time, ~200 bytes instead of the snapshot. None
-    unless the episode is at exactly ``revision`` with the same segment on."""
+def clock_moved(base: dict[str, Any], revision: int) -> dict[str, Any] | None:
+    """``base`` (a snapshot) with the clock as it is now, read from the clock's row alone: for
+    a pause, a resume or added time. None unless the episode is at exactly ``revision`` with
+    the same segment on (then more is read)."""
     row = (
         LiveState.objects.filter(episode_id=base["episode"])
         .values(
@@ -620,8 +690,7 @@ def clock_patch(
         "added_ms": row["added_ms"],
     }
     moved = {"version": row["version"], "revision": revision, "state": row["state"]}
-    data = {**base, **moved, "segment": {**segment, **clock}}
-    return data, {"episode": base["episode"], "base": base["revision"], **moved, "segment": clock}
+    return {**base, **moved, "segment": {**segment, **clock}}
 
 
 def questions_for(segment_id: int, guest_id: int | None) -> list[dict[str, Any]]:

@@ -137,12 +137,13 @@ class Subscriber:
 
 @dataclass
 class Built:
-    """An episode's snapshot for one audience, as data and as the bytes screens are sent.
-    ``patch``: when only the clock changed since the snapshot before (``base``), the few bytes
-    that take a screen from that one to this."""
+    """An episode's snapshot for one audience, as data and as the bytes screens are sent, and
+    the plan it was built from (:class:`episodes.onair.Plan`). ``patch``: the few bytes that
+    take a screen holding the snapshot before (``base``) to this one (:func:`onair.changes`)."""
 
     data: dict[str, Any]
     payload: bytes
+    plan: onair.Plan | None = None
     patch: bytes | None = None
     base: int | None = None
 
@@ -161,7 +162,7 @@ class Hub:
         self.revisions: dict[int, int] = {}
         self.marks: dict[int, int] = {}  # how many changes were marked, per episode
         self.previous: dict[tuple[int, str], Built] = {}  # the snapshot before the last change
-        self.clock_only: dict[int, set[int]] = {}  # revisions that only moved the clock
+        self.kinds: dict[int, dict[int, str]] = {}  # per episode: what each revision touched
         self.dirty: set[int] = set()
         self.wake: asyncio.Event | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -200,37 +201,42 @@ class Hub:
 
     # -- changes -----------------------------------------------------------------------------
 
-    def changed(self, episode_id: int, revision: int, clock_only: bool = False) -> None:
+    def changed(self, episode_id: int, revision: int, kind: str = broadcast.FULL) -> None:
         """Called from any thread of this process once a change has committed."""
         if self.loop is not None:
-            self.loop.call_soon_threadsafe(self.heard, episode_id, revision, clock_only)
+            self.loop.call_soon_threadsafe(self.heard, episode_id, revision, kind)
 
-    def heard(self, episode_id: int, revision: int, clock_only: bool = False) -> None:
+    def heard(self, episode_id: int, revision: int, kind: str = broadcast.FULL) -> None:
         """A change at ``revision``, from this process: unless already built, mark it. Noting
         the revision keeps the watcher from announcing the same change again."""
-        self.note_kind(episode_id, revision, clock_only)
+        self.note_kind(episode_id, revision, kind)
         if revision > self.revisions.get(episode_id, 0):
             self.revisions[episode_id] = revision
             self.mark(episode_id)
 
-    def note_kind(self, episode_id: int, revision: int, clock_only: bool) -> None:
-        if clock_only:
-            seen = self.clock_only.setdefault(episode_id, set())
-            seen.add(revision)
+    def note_kind(self, episode_id: int, revision: int, kind: str) -> None:
+        if kind != broadcast.FULL:  # a revision not noted counts as full
+            seen = self.kinds.setdefault(episode_id, {})
+            seen[revision] = kind
             if len(seen) > 256:  # only the last few matter
                 for old in sorted(seen)[:-64]:
-                    seen.discard(old)
+                    del seen[old]
 
-    def patchable(self, key: tuple[int, str], target: int) -> Built | None:
-        """The snapshot a clock patch can start from: every change since it only moved the
-        clock (pause, resume, added time)."""
+    def touched(self, key: tuple[int, str], target: int) -> tuple[Built | None, str]:
+        """The snapshot before (if any) and the most any change since it touched: what the
+        next snapshot can be built from. A revision heard of without its kind (another
+        process's, found by reading the revisions) counts as full."""
         base = self.previous.get(key)
         if base is None or base.revision >= target:
-            return None
-        seen = self.clock_only.get(key[0], set())
-        if all(revision in seen for revision in range(base.revision + 1, target + 1)):
-            return base
-        return None
+            return base, broadcast.FULL
+        seen = self.kinds.get(key[0], {})
+        kinds = {
+            seen.get(revision, broadcast.FULL) for revision in range(base.revision + 1, target + 1)
+        }
+        for kind in reversed(broadcast.KINDS):
+            if kind in kinds:
+                return base, kind
+        return base, broadcast.FULL
 
     def mark(self, episode_id: int) -> None:
         self.marks[episode_id] = self.marks.get(episode_id, 0) + 1
@@ -308,10 +314,10 @@ class Hub:
             return [asyncio.create_task(self.listen_forever(), name="live-listen")]
         return [asyncio.create_task(self.watch_forever(), name="live-watch")]
 
-    def heard_elsewhere(self, episode_id: int, revision: int, clock_only: bool = False) -> None:
+    def heard_elsewhere(self, episode_id: int, revision: int, kind: str = broadcast.FULL) -> None:
         """A change at ``revision`` from any process: only ever forward (a read that started
         before a change may answer after it, and this process hears its own changes twice)."""
-        self.note_kind(episode_id, revision, clock_only)
+        self.note_kind(episode_id, revision, kind)
         known = self.revisions.get(episode_id)
         if known is None or revision > known:
             if known is not None:
@@ -384,19 +390,10 @@ class Hub:
         pending = asyncio.get_running_loop().create_future()
         self.building[key] = pending
         marks = self.marks.get(key[0], 0)
-        base = self.patchable(key, self.revisions.get(key[0], 0))
+        target = self.revisions.get(key[0], 0)
+        base, kind = self.touched(key, target)
         try:
-            patched = None
-            if base is not None:
-                patched = await asyncio.to_thread(
-                    patch_clock_in_thread, base.data, self.revisions[key[0]]
-                )
-            if patched is not None and base is not None:
-                data, change = patched
-                built = Built(data, sse(data), sse(change, "clock"), base.revision)
-            else:
-                data = await asyncio.to_thread(build_snapshot_in_thread, *key)
-                built = Built(data, sse(data))
+            built = await asyncio.to_thread(build_in_thread, key, base, kind, target)
         except BaseException as exc:
             pending.set_exception(exc)
             pending.exception()  # retrieved: waiters re-raise it, no "never retrieved" noise
@@ -477,13 +474,21 @@ def allowed_in_thread(keys: set[stream_access.StreamKey]) -> set[stream_access.S
     return stream_access.allowed(keys, now=timezone.now())
 
 
-def patch_clock_in_thread(
-    base: dict[str, Any], revision: int
-) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """``base`` with the clock as it is now, and the change itself; None unless the episode is
-    at exactly ``revision`` (then the whole snapshot is built instead)."""
+def build_in_thread(key: tuple[int, str], base: Built | None, kind: str, target: int) -> Built:
+    """The next snapshot of ``key``, from as little as the changes since ``base`` touched:
+    only the clock's row (a pause), the live part without the run-sheet (a segment on, a
+    message), or everything; with the patch that takes a screen from ``base`` to it."""
     close_old_connections()
-    return onair.clock_patch(base, revision)
+    data: dict[str, Any] | None = None
+    plan = base.plan if base is not None else None
+    if base is not None and kind == broadcast.CLOCK:
+        data = onair.clock_moved(base.data, target)
+    if data is None:
+        data, plan = screen_view_of(key, None if kind == broadcast.FULL else plan)
+    change = onair.changes(base.data, data) if base is not None else None
+    if change is None or base is None:
+        return Built(data, sse(data), plan)
+    return Built(data, sse(data), plan, sse(change, "patch"), base.revision)
 
 
 def build_snapshot(episode_id: int, audience: str) -> dict[str, Any]:
@@ -491,10 +496,11 @@ def build_snapshot(episode_id: int, audience: str) -> dict[str, Any]:
     return onair.snapshot(episode_id, audience)
 
 
-def build_snapshot_in_thread(episode_id: int, audience: str) -> dict[str, Any]:
-    """For the hub's worker threads, which outlive requests: drop a connection gone stale."""
-    close_old_connections()
-    return build_snapshot(episode_id, audience)
+def screen_view_of(
+    key: tuple[int, str], plan: onair.Plan | None
+) -> tuple[dict[str, Any], onair.Plan | None]:
+    """The audience's snapshot, reading the run-sheet unless ``plan`` is given."""
+    return onair.screen_view(*key, plan=plan)
 
 
 def current_snapshot(

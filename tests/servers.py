@@ -197,15 +197,13 @@ class EventStream:
 
     def next_state(self, until: Any = None, limit: int = 20) -> dict[str, Any]:
         """The next state, or the first one that ``until(state)`` accepts: a "state" event, or
-        a "clock" event applied to the state before it, as live.js does."""
+        a "patch" event applied to the state before it, as static/js/changes.js does."""
         for _ in range(limit):
             event, data = self.next()
-            if event == "clock":
-                assert self.state is not None, "a clock change before any state"
-                assert data["base"] == self.state["revision"], "a clock change for another state"
-                moved = {k: data[k] for k in ("version", "revision", "state")}
-                data = {**self.state, **moved,
-                        "segment": {**self.state["segment"], **data["segment"]}}  # fmt: skip
+            if event == "patch":
+                assert self.state is not None, "a change before any state"
+                assert data["base"] == self.state["revision"], "a change for another state"
+                data = apply_change(self.state, data)
             elif event != "state":
                 continue
             self.state = data
@@ -215,3 +213,16 @@ class EventStream:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def apply_change(state: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """A "patch" event applied to a state: what static/js/changes.js does, for the tests' own
+    screens."""
+    moved = {"version": change["version"], "revision": change["revision"]}
+    data = {**state, **change.get("set", {}), **moved}
+    if "segment" in change:
+        data["segment"] = {**state["segment"], **change["segment"]}
+    if "segments" in change:
+        rows = change["segments"]
+        data["segments"] = [{**row, **rows.get(str(row["id"]), {})} for row in state["segments"]]
+    return data

@@ -6,6 +6,7 @@
 // Digits flip on the exact second boundaries (a timer scheduled for the next flip, not a
 // once-a-second tick), so every screen shows the same number at the same moment.
 
+import { applyChange } from "./changes.js";
 import { ageText, messageShowing, modeText, nextFlipMs, State, timerView } from "./clock.js";
 
 const config = JSON.parse(document.getElementById("live-config").textContent);
@@ -230,18 +231,15 @@ function connect(url) {
     setConnection("live");
     accept(JSON.parse(event.data));
   });
-  // Only the clock moved (a pause, a resume, added time): a few bytes on top of the state this
-  // screen has. A screen that has something else missed a change, and asks for the whole.
-  source.addEventListener("clock", (event) => {
+  // After a command, only what changed: a few bytes on top of the state this screen has. A
+  // screen that holds another state missed a change, and asks for the whole.
+  source.addEventListener("patch", (event) => {
     failures = 0;
     stopPolling();
     setConnection("live");
-    const change = JSON.parse(event.data);
-    if (!state || !state.segment || state.revision !== change.base) {
-      fetchState().then(accept).catch(() => startPolling());
-      return;
-    }
-    accept({ ...state, version: change.version, revision: change.revision, state: change.state, segment: { ...state.segment, ...change.segment } });
+    const next = applyChange(state, JSON.parse(event.data));
+    if (next) accept(next);
+    else fetchState().then(accept).catch(() => startPolling());
   });
   source.addEventListener("error", () => {
     failures += 1;

@@ -33,7 +33,7 @@ def heard() -> Iterator[list[int]]:
     """The episodes announced to the push in this process."""
     announced: list[int] = []
 
-    def listener(episode_id: int, revision: int, clock_only: bool) -> None:
+    def listener(episode_id: int, revision: int, kind: str) -> None:
         announced.append(episode_id)
 
     broadcast.listen(listener)

@@ -8,13 +8,20 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from episodes import onair, push, stream_access
 from episodes.api import new_token
 from episodes.models import Episode, Role
-from tests.factories import make_episode, make_segment, make_user, team_stream_url
-from tests.servers import EventStream, Server, request, running_server
+from tests.factories import (
+    make_episode,
+    make_question,
+    make_segment,
+    make_user,
+    team_stream_url,
+)
+from tests.servers import EventStream, Server, apply_change, request, running_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -245,6 +252,40 @@ def test_pause_resume_and_added_time_travel_as_a_few_bytes(
         event, data = stream.next()
         sizes[action] = (event, len(json.dumps(data, separators=(",", ":"))))
 
-    assert {action: event for action, (event, _) in sizes.items()} == dict.fromkeys(sizes, "clock")
+    assert {action: event for action, (event, _) in sizes.items()} == dict.fromkeys(sizes, "patch")
     assert max(size for _, size in sizes.values()) < 300, sizes
+    stream.close()
+
+
+def test_every_live_change_is_a_patch_that_lands_on_the_whole_state(
+    server: Server, episode: Episode, token: str
+) -> None:
+    """Start, next, a message, a question ticked, a pause, added time, previous, the end: each
+    reaches the screen as a patch on the state before, and what the screen then holds is the
+    snapshot read afresh, value for value."""
+    talk = episode.segments.get(title="Talk")
+    question = make_question(talk)
+    deck = get_user_model().objects.get(username="deck")
+    stream = EventStream(server.url + team_stream_url(episode))
+    stream.next_state()
+    steps = [
+        lambda: command(server, episode, token, "start"),
+        lambda: command(server, episode, token, "next"),
+        lambda: command(server, episode, token, "message", text="Wrap up", flash=True),
+        lambda: onair.mark_question(question, "asked", user=deck),
+        lambda: command(server, episode, token, "pause"),
+        lambda: command(server, episode, token, "add_time", seconds=30),
+        lambda: command(server, episode, token, "previous"),
+        lambda: command(server, episode, token, "end"),
+    ]
+
+    for step in steps:
+        before = stream.state
+        assert before is not None
+        step()
+        event, change = stream.next()
+        assert event == "patch", change
+        stream.state = apply_change(before, change)
+
+        assert stream.state == onair.snapshot(episode.pk, onair.TEAM)
     stream.close()

@@ -248,7 +248,7 @@ class FakeEpisode:
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEpisode:
     fake = FakeEpisode()
-    monkeypatch.setattr(push, "build_snapshot_in_thread", fake.build)
+    monkeypatch.setattr(push, "screen_view_of", lambda key, plan: (fake.build(*key), None))
     monkeypatch.setattr(push, "read_revisions", fake.revisions)
     monkeypatch.setattr(push, "WATCH_INTERVAL", 3600)  # only what the test does tells the hub
     return fake
