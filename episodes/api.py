@@ -210,13 +210,7 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
     )
     # The API answers with the state itself at the top level, as GET .../live does.
     principal = stream_access.for_api_token(request.api_token_id)  # type: ignore[attr-defined]
-    state = current_snapshot(pk, onair.TEAM, principal, live_revision_of(episode))
+    state = current_snapshot(pk, onair.TEAM, principal, done.revision or 0)
     return JsonResponse(
         {**onair.at_now(state, timezone.now()), **done.fields()}, status=done.status
-    )
-
-
-def live_revision_of(episode: Episode) -> int:
-    return (
-        Episode.objects.filter(pk=episode.pk).values_list("live_revision", flat=True).first() or 0
     )

@@ -38,9 +38,9 @@ def unlisten(listener: Listener) -> None:
 CHANNEL = "showrunner_live"
 
 
-def announce(episode_id: int, *, kind: str = FULL) -> None:
+def announce(episode_id: int, *, kind: str = FULL) -> int:
     """Call inside the transaction that moved the episode's live revision; ``kind`` says what
-    the change touched (:data:`CLOCK`, :data:`LIVE` or :data:`FULL`)."""
+    the change touched (:data:`CLOCK`, :data:`LIVE` or :data:`FULL`). Returns the revision."""
     revision = (
         Episode.objects.filter(pk=episode_id).values_list("live_revision", flat=True).first() or 0
     )
@@ -54,6 +54,7 @@ def announce(episode_id: int, *, kind: str = FULL) -> None:
             listener(episode_id, revision, kind)
 
     transaction.on_commit(tell)
+    return revision
 
 
 def parse(payload: str) -> tuple[int, int, str] | None:

@@ -40,6 +40,7 @@ class Done:
     ok: bool
     version: int | None
     status: int = 200
+    revision: int | None = None  # the episode's live revision: screens show it once it is theirs
     error: str = ""
     repeat: bool = False
     note: str = ""
@@ -47,6 +48,8 @@ class Done:
     def fields(self) -> dict[str, Any]:
         """The answer's own fields, as the API documents them."""
         found: dict[str, Any] = {"ok": self.ok, "version": self.version}
+        if self.revision is not None:
+            found["revision"] = self.revision
         if self.error:
             found["error"] = self.error
         if self.repeat:
@@ -113,20 +116,37 @@ def run(
     try:
         with transaction.atomic():
             if request_id and not onair.claim_request(episode, request_id, action, now=now):
-                return Done(
-                    True, version_of(episode), repeat=True, note="Already done: same request id."
-                )
+                version, revision = position_of(episode)
+                note = "Already done: same request id."
+                return Done(True, version, revision=revision, repeat=True, note=note)
             outcome = apply(episode, action, data, user=user, source=source, now=now)
     except (onair.Stale, onair.NotInControl, InvalidAction) as exc:
-        return Done(False, version_of(episode), status=409, error=str(exc))
-    version = outcome.version if outcome is not None else version_of(episode)
+        return refused(episode, exc)
+    if outcome is not None and outcome.revision is not None:
+        version, revision = outcome.version, outcome.revision  # known: nothing to read
+    else:
+        version, revision = position_of(episode)
     if outcome is not None and outcome.repeat:
-        return Done(True, version, repeat=True, note="Pressed again at once: ignored.")
-    return Done(True, version)
+        return Done(
+            True, version, revision=revision, repeat=True, note="Pressed again at once: ignored."
+        )
+    return Done(True, version, revision=revision)
 
 
-def version_of(episode: Episode) -> int | None:
-    return LiveState.objects.filter(episode=episode).values_list("version", flat=True).first()
+def refused(episode: Episode, exc: Exception) -> Done:
+    """A command not carried out: why, and where the clock is (to catch up from)."""
+    version, revision = position_of(episode)
+    return Done(False, version, status=409, revision=revision, error=str(exc))
+
+
+def position_of(episode: Episode) -> tuple[int | None, int | None]:
+    """The clock's version and the episode's live revision, in one read."""
+    found = (
+        LiveState.objects.filter(episode=episode)
+        .values_list("version", "episode__live_revision")
+        .first()
+    )
+    return found if found is not None else (None, None)
 
 
 def apply(

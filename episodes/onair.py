@@ -78,6 +78,7 @@ class NotInControl(Exception):
 class Outcome:
     version: int  # the clock's version after the command
     repeat: bool = False  # a bounce of the press before, ignored
+    revision: int | None = None  # the episode's live revision after it
 
 
 def epoch_ms(moment: datetime | None) -> int | None:
@@ -185,12 +186,12 @@ def perform(
             status = Episode.Status.DONE if clock.state == State.ENDED else Episode.Status.LIVE
             Episode.objects.filter(pk=episode.pk).update(status=status)
         # A segment going on (or the show coming off) air locks it in the editor.
-        live_changed(
+        revision = live_changed(
             episode,
             plan=not state.is_rehearsal and action in PLAN_ACTIONS,
             clock_only=action in CLOCK_ONLY,
         )
-        return Outcome(version + 1)  # the UPDATE matched ``version`` and added one
+        return Outcome(version + 1, revision=revision)  # the UPDATE matched ``version``, +1
 
 
 def expire_cues(
@@ -260,7 +261,7 @@ def record_played(episode: Episode, played: Sequence[live.Played], *, rehearsal:
             )
 
 
-def live_changed(episode: Episode, *, plan: bool = False, clock_only: bool = False) -> None:
+def live_changed(episode: Episode, *, plan: bool = False, clock_only: bool = False) -> int:
     """What live screens show changed: every open screen of this episode is sent it. With
     ``plan``, what editors show changed too (a segment went on air and is locked now, the
     episode is live or done): open editors refresh. Pauses, added time, messages and ticked
@@ -270,7 +271,7 @@ def live_changed(episode: Episode, *, plan: bool = False, clock_only: bool = Fal
         bumps["revision"] = F("revision") + 1
     Episode.objects.filter(pk=episode.pk).update(**bumps)
     # Nothing here edits the run-sheet the screens show: they are sent the live part only.
-    broadcast.announce(episode.pk, kind=broadcast.CLOCK if clock_only else broadcast.LIVE)
+    return broadcast.announce(episode.pk, kind=broadcast.CLOCK if clock_only else broadcast.LIVE)
 
 
 def bump(live_state: LiveState, **fields: Any) -> None:

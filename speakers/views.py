@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from episodes import onair, stream_access
+from episodes import commands, onair, stream_access
 from episodes.models import Appearance, Episode, Question, Segment
 from episodes.push import current_snapshot
 from showrunner import throttle
@@ -220,9 +220,9 @@ def live_read(request: HttpRequest, token: str, pk: int) -> HttpResponse:
         and len(message) < 19
         and onair.read_message(appearance.episode, int(message), now=timezone.now(), to=appearance)
     )
-    audience = onair.guest_audience(appearance.pk)
-    data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
-    body = {"ok": bool(read), "state": onair.at_now(data, timezone.now())}
+    # What it did; the state comes by the page's stream (static/js/live.js catches up).
+    _, revision = commands.position_of(appearance.episode)
+    body: dict[str, object] = {"ok": bool(read), "revision": revision}
     if not read:
         body["error"] = "That message is no longer showing."
     return JsonResponse(body, status=200 if read else 409)

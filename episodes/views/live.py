@@ -3,8 +3,9 @@
 Both pages render a shell; ``static/js/live.js`` fills it from the episode's snapshot, which
 arrives over the event stream (or, failing that, by polling :func:`state`). Commands are JSON
 POSTs with the session's CSRF token, run by :mod:`episodes.commands` (as the API's are); they
-answer with what they did and the state as of now, or 409 with the reason and the current
-state when the command was stale, not allowed now, or not yours to give.
+answer with what they did (the clock's version and the live revision after it), or 409 with
+the reason when the command was stale, not allowed now, or not yours to give. The state itself
+comes to every screen, the caller's page included, by the stream alone.
 """
 
 from typing import Any
@@ -24,30 +25,33 @@ from ..models import Episode, LiveMessage, Question
 from ..push import current_snapshot
 
 
-def snapshot_response(
-    episode: Episode, principal: str, status: int = 200, **extra: Any
-) -> JsonResponse:
-    """The state as of now; after a change, one at least as new as the change. ``principal``
-    is who asked (:mod:`episodes.stream_access`): the stream link is theirs."""
-    revision = Episode.objects.filter(pk=episode.pk).values_list("live_revision", flat=True).first()
-    data = current_snapshot(episode.pk, onair.TEAM, principal, revision or 0)
-    return JsonResponse({**extra, "state": onair.at_now(data, timezone.now())}, status=status)
+def snapshot_response(episode: Episode, principal: str) -> JsonResponse:
+    """The state as of now, with a stream link for ``principal``, who asked
+    (:mod:`episodes.stream_access`)."""
+    data = current_snapshot(episode.pk, onair.TEAM, principal)
+    return JsonResponse({"state": onair.at_now(data, timezone.now())})
 
 
-def refused(episode: Episode, principal: str, exc: Exception) -> JsonResponse:
-    return snapshot_response(episode, principal, status=409, ok=False, error=str(exc))
+def answer(done: commands.Done) -> JsonResponse:
+    """What a command did: accepted or refused, why, the clock's version and the live revision
+    it brought the show to. No state: every screen, the caller's page too, takes that from the
+    stream (a page whose stream is down fetches it at once: static/js/live.js ``catchUp``)."""
+    return JsonResponse(done.fields(), status=done.status)
+
+
+def refused(episode: Episode, exc: Exception) -> JsonResponse:
+    return answer(commands.refused(episode, exc))
+
+
+def accepted(episode: Episode) -> JsonResponse:
+    version, revision = commands.position_of(episode)
+    return answer(commands.Done(True, version, revision=revision))
 
 
 def body_of(request: HttpRequest) -> dict[str, Any]:
     if request.content_type == "application/json":
         return commands.command_json(request.body or b"{}")
     return request.POST.dict()
-
-
-def answer(episode: Episode, principal: str, done: commands.Done) -> JsonResponse:
-    """What the command did, and the state as of now (at least as new as the command), so
-    the caller's page shows its own press even while its stream is down."""
-    return snapshot_response(episode, principal, status=done.status, **done.fields())
 
 
 @login_required
@@ -117,7 +121,7 @@ def command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         source=f"session:{request.session.session_key}",
         request_id=request_id,
     )
-    return answer(episode, stream_access.for_user(request.user), done)
+    return answer(done)
 
 
 @login_required
@@ -129,8 +133,8 @@ def rehearsal(request: HttpRequest, pk: int) -> JsonResponse:
             episode, request.POST.get("on") == "true", user=request.user, now=timezone.now()
         )
     except (InvalidAction, onair.NotInControl) as exc:
-        return refused(episode, stream_access.for_user(request.user), exc)
-    return snapshot_response(episode, stream_access.for_user(request.user), ok=True)
+        return refused(episode, exc)
+    return accepted(episode)
 
 
 @login_required
@@ -138,14 +142,13 @@ def rehearsal(request: HttpRequest, pk: int) -> JsonResponse:
 def message_read(request: HttpRequest, pk: int) -> JsonResponse:
     """The host tapped "Got it" on the message showing on their screen."""
     episode = get_episode(request.user, pk, Action.VIEW)
-    principal = stream_access.for_user(request.user)
     try:
         message_id = commands.optional_int(body_of(request), "message")
     except InvalidAction as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
     if message_id is None or not onair.read_message(episode, message_id, now=timezone.now()):
-        return refused(episode, principal, InvalidAction("That message is no longer showing."))
-    return snapshot_response(episode, principal, ok=True)
+        return refused(episode, InvalidAction("That message is no longer showing."))
+    return accepted(episode)
 
 
 @login_required
@@ -156,5 +159,5 @@ def question_status(request: HttpRequest, pk: int, question_pk: int) -> JsonResp
     try:
         onair.mark_question(question, request.POST.get("status", ""), user=request.user)
     except (InvalidAction, onair.NotInControl) as exc:
-        return refused(episode, stream_access.for_user(request.user), exc)
-    return snapshot_response(episode, stream_access.for_user(request.user), ok=True)
+        return refused(episode, exc)
+    return accepted(episode)

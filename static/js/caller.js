@@ -1,6 +1,6 @@
 // The show caller's page: commands, keyboard shortcuts, questions to tick, messages, control.
 import { clockText, isLive, overUnderText, State } from "./clock.js";
-import { accept, currentState } from "./live.js";
+import { catchUp, currentState } from "./live.js";
 
 const config = JSON.parse(document.getElementById("live-config").textContent);
 const root = document.querySelector("[data-live]");
@@ -35,7 +35,7 @@ async function post(url, body, json = true) {
     say(`The server answered ${response.status}.`, true);
     return;
   }
-  if (data.state) accept(data.state);
+  catchUp(data.revision); // the state itself comes by the stream
   if (data.ok === false || !response.ok) say(data.error || `Refused (${response.status}).`, true);
   else if (data.repeat) say(data.note);
 }

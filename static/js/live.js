@@ -185,8 +185,7 @@ root.addEventListener("click", async (event) => {
     body: new URLSearchParams({ message: box?.dataset.message ?? "" }),
   });
   try {
-    const body = await response.json();
-    if (body.state) accept(body.state);
+    catchUp((await response.json()).revision);
   } catch {
     // the stream brings the state anyway
   }
@@ -208,6 +207,18 @@ export function accept(next) {
   state = next;
   if (firstOrChanged) renderStatic();
   render();
+}
+
+// A press answered with the live revision it brought the show to. The stream brings that
+// state; while the stream is down, or if it has not brought it within a second, it is fetched
+// at once, so a press is never left unseen.
+export function catchUp(revision) {
+  if (revision == null || (state && state.revision >= revision)) return;
+  const fetchIfBehind = () => {
+    if (!state || state.revision < revision) fetchState().then(accept).catch(() => startPolling());
+  };
+  if (root.dataset.connection === "live") setTimeout(fetchIfBehind, 1000);
+  else fetchIfBehind();
 }
 
 function setConnection(text) {

@@ -257,6 +257,22 @@ def test_the_callers_page_flow(client: Client, episode: Episode) -> None:
     assert state["state"] == "running"
 
 
+def test_the_callers_page_is_answered_what_a_command_did_and_takes_the_state_from_the_stream(
+    client: Client, episode: Episode
+) -> None:
+    client.force_login(make_user((episode.show, Role.SHOW_CALLER)))
+
+    started = client.post(f"/episodes/{episode.pk}/live/start/", {"version": 1}).json()
+    stale = client.post(f"/episodes/{episode.pk}/live/next/", {"version": 1})
+    episode.refresh_from_db()
+
+    assert started == {"ok": True, "version": 2, "revision": episode.live_revision}
+    assert stale.status_code == 409
+    assert stale.json()["revision"] == episode.live_revision
+    assert "state" not in stale.json()
+    assert stale.json()["error"]
+
+
 def test_the_host_view_is_for_anyone_on_the_show(client: Client, episode: Episode) -> None:
     client.force_login(make_user((episode.show, Role.HOST)))
     assert client.get(f"/episodes/{episode.pk}/live/host/").status_code == 200
