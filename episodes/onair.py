@@ -129,11 +129,8 @@ def perform(
 ) -> Outcome:
     """Apply a clock command. Raises :class:`Stale`, :class:`NotInControl` or
     :class:`~episodes.live.InvalidAction`; on any of them nothing has changed. ``request_id``:
-    the caller has claimed it (:func:`claim_request`), so no bounce check is needed.
-
-    Inside a command's own transaction (:func:`episodes.commands.run`), no savepoint: a
-    refusal rolls the whole command back anyway, and a press is two round trips cheaper."""
-    with transaction.atomic(savepoint=False):
+    the caller has claimed it (:func:`claim_request`), so no bounce check is needed."""
+    with transaction.atomic():
         hold(episode)
         state = state_of(episode)
         if state.controller_id not in (None, user.pk):
@@ -282,7 +279,7 @@ def bump(live_state: LiveState, **fields: Any) -> None:
 
 
 def take_control(episode: Episode, *, user: AbstractBaseUser, now: datetime) -> LiveState:
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         state = state_of(episode)
         if state.controller_id != user.pk:
             bump(state, controller_id=user.pk, controller_since=now)
@@ -300,7 +297,7 @@ def set_rehearsal(
 ) -> LiveState:
     """Switch between rehearsing and the real show. Only while nothing is on air: the clock
     goes back to ready, and a rehearsal's times stay apart from the show's."""
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         state = state_of(episode)
         require_control(state, user)
         if state.state in (State.RUNNING, State.PAUSED):
@@ -331,7 +328,7 @@ def leave_ended_rehearsal(episode: Episode) -> None:
     """A rehearsal that has ended is over: the caller's page opens on the real show, ready to
     start. The rehearsal's times stay recorded apart, as ever; nothing else changes (not who
     is in control), and a rehearsal still running or paused, or the show itself, is left be."""
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         hold(episode)
         state = state_of(episode)
         if not (state.is_rehearsal and state.state == State.ENDED):
@@ -380,7 +377,7 @@ def send_message(
             + ", ".join(f"{v} ({label})" for v, label in LiveMessage.Lasts.choices)
         )
     seconds = MESSAGE_SECONDS.get(lasts)  # type: ignore[call-overload]
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         state = state_of(episode)
         require_control(state, user)
         LiveMessage.objects.filter(episode=episode, appearance=to, cleared_at__isnull=True).update(
@@ -404,7 +401,7 @@ def send_message(
 def clear_message(
     episode: Episode, *, user: AbstractBaseUser, now: datetime, to: Appearance | None = None
 ) -> None:
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         state = state_of(episode)
         require_control(state, user)
         LiveMessage.objects.filter(episode=episode, appearance=to, cleared_at__isnull=True).update(
@@ -419,7 +416,7 @@ def read_message(
 ) -> bool:
     """The host (``to`` empty) or a guest tapped "Got it" on the message showing to them; the
     caller sees it was read. False if that message is no longer showing."""
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         read = (
             LiveMessage.objects.filter(
                 pk=message_id, episode=episode, appearance=to, cleared_at__isnull=True
@@ -437,7 +434,7 @@ def mark_question(question: Question, status: str, *, user: AbstractBaseUser) ->
     if status not in Question.Status.values:
         raise InvalidAction(f"A question is planned, asked or skipped, not “{status}”.")
     episode = question.segment.episode
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         require_control(state_of(episode), user)
         Question.objects.filter(pk=question.pk).update(status=status, version=F("version") + 1)
         live_changed(episode)
