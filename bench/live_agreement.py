@@ -78,8 +78,10 @@ RECORD_FLIPS = """
   const watch = () => {
     const timer = document.querySelector('[data-field="remaining"]');
     if (!timer) { requestAnimationFrame(watch); return; }
+    const root = document.querySelector("[data-live]");
     new MutationObserver(() => {
-      window.__flips.push([performance.timeOrigin + performance.now(), timer.textContent]);
+      // The real instant, what is shown, and the page's estimate of its offset to the server.
+      window.__flips.push([performance.timeOrigin + performance.now(), timer.textContent, Number(root.dataset.offset ?? "NaN")]);
     }).observe(timer, { childList: true, characterData: true, subtree: true });
   };
   document.addEventListener("DOMContentLoaded", watch);
@@ -94,17 +96,26 @@ def seconds_shown(text: str) -> int | None:
     return parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) == 3 else 0)
 
 
-def errors_of(flips: list[list], segment: dict, settle_until: float) -> list[float]:
-    """Milliseconds between each recorded flip and the true instant of that flip."""
+def errors_of(
+    flips: list[list], segment: dict, settle_until: float, shift: float
+) -> list[tuple[float, float, float]]:
+    """For each recorded flip after ``settle_until``: milliseconds between it and the true
+    instant of that flip, and that error's two parts. The page believes the server's time is
+    ``real + shift + offset``; its offset estimate is off by ``e = shift + offset`` (the server
+    runs on this machine's real clock), which moves its flips ``e`` early. What remains, the
+    error plus ``e``, is how late the flip was drawn after the page meant it: the timer firing
+    late and the page's own work, with the other pages sharing the cores."""
     end = segment["started_at"] + segment["paused_ms"] + segment["planned_ms"] + segment["added_ms"]
     found = []
-    for at, text in flips:
+    for at, text, offset in flips:
         shown = seconds_shown(text)
         if shown is None or at < settle_until:
             continue
         # A countdown shows s while the time left is in (s-1, s] seconds: it flips to s when
         # the time left reaches s seconds.
-        found.append(at - (end - shown * 1000))
+        error = at - (end - shown * 1000)
+        estimate_error = shift + offset
+        found.append((error, -estimate_error, error + estimate_error))
     return found
 
 
@@ -169,9 +180,14 @@ def main() -> None:
         f"{len(shifts)} pages with Date shifted by {shifts[0] / 1000:+.0f} s … {shifts[-1] / 1000:+.0f} s; "
         f"{len(baseline_shifts)} baseline pages without correction; {options.seconds:.0f} s recorded"
     )
+    offset_parts, late_parts = [], []
     for shift, corrected, flips in results:
-        errors = errors_of(flips, setup["segment"], settle_until)
+        parts = errors_of(flips, setup["segment"], settle_until, shift if corrected else 0)
+        errors = [error for error, _, _ in parts]
         (corrected_errors if corrected else baseline_errors).extend(errors)
+        if corrected:
+            offset_parts.extend(abs(part) for _, part, _ in parts)
+            late_parts.extend(part for _, _, part in parts)
         label = "corrected" if corrected else "baseline "
         if errors:
             print(
@@ -191,9 +207,16 @@ def main() -> None:
         f"p95 {percentile(baseline, 0.95):.1f} ms"
     )
     print(
+        f"where it comes from: the offset estimate |part| p50 {statistics.median(offset_parts):.1f} ms, "
+        f"p95 {percentile(offset_parts, 0.95):.1f} ms; drawn late after the page meant it: "
+        f"p50 {statistics.median(late_parts):.1f} ms, p95 {percentile(late_parts, 0.95):.1f} ms, "
+        f"max {max(late_parts):.1f} ms"
+    )
+    print(
         f"RESULT agreement_p95_ms={percentile(magnitudes, 0.95):.1f} "
         f"max_ms={max(magnitudes):.1f} baseline_p95_ms={percentile(baseline, 0.95):.1f} "
-        f"pages={len(shifts)}"
+        f"offset_part_p95_ms={percentile(offset_parts, 0.95):.1f} "
+        f"late_part_p95_ms={percentile(late_parts, 0.95):.1f} pages={len(shifts)}"
     )
 
 

@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PYTHON, bench_database, manage, percentile, run_python, served
 
-ACTIONS = ["start"] + ["add_time", "pause", "resume", "next"] * 5
+ACTIONS = ["start"] + ["add_time", "pause", "resume", "next", "message"] * 4
 ACTIONS = ACTIONS[:20]
+BODIES = {"add_time": {"seconds": 30}, "message": {"text": "Wrap up in two minutes, please."}}
 
 SETUP = """
 from datetime import timedelta
@@ -200,7 +201,7 @@ def command(base: str, episode: str, token: str, action: str) -> tuple[float, in
     import http.client
 
     parts = urlsplit(base)
-    body = json.dumps({"seconds": 30} if action == "add_time" else {})
+    body = json.dumps(BODIES.get(action, {}))
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     sent = time.time()
     connection.request(
@@ -351,9 +352,9 @@ def main() -> None:
         "one uvicorn process" if options.workers == 1 else f"{options.workers} uvicorn workers"
     )
     print(f"database: {options.database}; {processes}; open-files limit {limit}")
-    print(f"{len(ACTIONS)} commands per level (start, then add_time/pause/resume/next)")
+    print(f"{len(ACTIONS)} commands per level (start, then add_time/pause/resume/next/message)")
     print("screens  p50 ms  p95 ms  max ms  errors  idle CPU %  CPU ms/command  bytes/screen: "
-          "pause resume add_time next")  # fmt: skip
+          "pause resume add_time next message")  # fmt: skip
     worst_errors = 0
     for level in figures["levels"]:
         sizes = level["bytes"]
@@ -363,6 +364,7 @@ def main() -> None:
             f"  {level['errors']:6}  {level['idle_cpu']:10.2f}  {level['cpu_ms_per_action']:14.1f}"
             f"  {sizes.get('pause', 0):5.0f} {sizes.get('resume', 0):6.0f}"
             f" {sizes.get('add_time', 0):8.0f} {sizes.get('next', 0):4.0f}"
+            f" {sizes.get('message', 0):7.0f}"
         )
     connect = figures["connect"]
     if connect:
@@ -379,7 +381,9 @@ def main() -> None:
         f"RESULT database={options.database} workers={options.workers} {by_level} "
         f"idle_cpu_pct_{last['screens']}={last['idle_cpu']:.2f} "
         f"pause_bytes={last['bytes'].get('pause', 0):.0f} "
-        f"add_time_bytes={last['bytes'].get('add_time', 0):.0f} errors={worst_errors}"
+        f"add_time_bytes={last['bytes'].get('add_time', 0):.0f} "
+        f"next_bytes={last['bytes'].get('next', 0):.0f} "
+        f"message_bytes={last['bytes'].get('message', 0):.0f} errors={worst_errors}"
     )
 
 

@@ -111,7 +111,7 @@ function render() {
     lastDisplay = display;
     document.dispatchEvent(new CustomEvent("live:flip", { detail: { display, at: now } }));
   }
-  scheduleFlip(now);
+  scheduleFlip();
 }
 
 function renderStatic() {
@@ -192,10 +192,11 @@ root.addEventListener("click", async (event) => {
 });
 
 // Redraw at the next instant the display changes (clock.js says when).
-function scheduleFlip(now) {
+function scheduleFlip() {
   clearTimeout(flipTimer);
   if (!state) return;
-  flipTimer = setTimeout(render, Math.max(1, nextFlipMs(state, now)) + 1);
+  // Counted from now, after this render's own work, not from when it began.
+  flipTimer = setTimeout(render, Math.max(1, nextFlipMs(state, serverNow())) + 1);
 }
 
 // -- receiving state --------------------------------------------------------------------------
