@@ -39,7 +39,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
-from episodes import onair
+from episodes import live_screens, onair
 from episodes.models import Show, Episode, Segment, ShowRole
 show = Show.objects.create(name="Bench", slug="bench", time_zone="UTC")
 episode = Episode.objects.create(show=show, number=1, title="Agreement", target_seconds=3600,
@@ -54,7 +54,7 @@ session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
-data = onair.snapshot(episode.pk)
+data = live_screens.snapshot(episode.pk)
 print(json.dumps({"episode": episode.pk, "session": session.session_key, "segment": data["segment"]}))
 """
 

@@ -46,9 +46,9 @@ for position in range(1, 11):
                            planned_seconds=600, planned_max_seconds=600)
 user = get_user_model().objects.create_user("caller", password="bench-password")
 ShowRole.objects.create(show=show, user=user, role="show_caller")
-from episodes import push, onair, stream_access
+from episodes import live_screens, push, stream_access
 print(episode.pk, new_token(user),
-      push.stream_url(episode.pk, onair.TEAM, stream_access.for_user(user)))
+      push.stream_url(episode.pk, live_screens.TEAM, stream_access.for_user(user)))
 """
 
 

@@ -65,7 +65,7 @@ import json
 from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from episodes import onair, push, stream_access
+from episodes import live_screens, push, stream_access
 from episodes.api import new_token
 from episodes.models import Appearance, Episode, Question, Segment, Show, ShowRole
 from speakers.links import ensure_link
@@ -86,9 +86,9 @@ ShowRole.objects.create(show=show, user=user, role="show_caller")
 print(json.dumps({
     "episode": episode.pk,
     "token": new_token(user),
-    "team": push.stream_url(episode.pk, onair.TEAM, stream_access.for_user(user)),
+    "team": push.stream_url(episode.pk, live_screens.TEAM, stream_access.for_user(user)),
     "guests": [
-        [ensure_link(s), push.stream_url(episode.pk, onair.guest_audience(a.pk),
+        [ensure_link(s), push.stream_url(episode.pk, live_screens.guest_audience(a.pk),
                                          stream_access.for_guest(s))]
         for s, a in zip(speakers, appearances)
     ],

@@ -46,7 +46,7 @@ from episodes.api import new_token
 from episodes.models import Show, Episode, Segment, ShowRole, Appearance
 from speakers.models import Speaker
 from speakers import links
-from episodes import push, onair, stream_access
+from episodes import live_screens, push, stream_access
 show = Show.objects.create(name="Bench", slug="bench", time_zone="UTC")
 episode = Episode.objects.create(show=show, number=1, title="Stall", target_seconds=7200,
                                  starts_at=timezone.now() + timedelta(minutes=5))
@@ -68,7 +68,7 @@ speaker = Speaker.objects.create(name="Dana Li", email="dana@example.org", **kwa
 Appearance.objects.create(episode=episode, speaker=speaker, role="guest")
 print(json.dumps({
     "episode": episode.pk, "token": new_token(caller),
-    "stream": push.stream_url(episode.pk, onair.TEAM, stream_access.for_user(caller)), "session": session.session_key,
+    "stream": push.stream_url(episode.pk, live_screens.TEAM, stream_access.for_user(caller)), "session": session.session_key,
     "import": reverse("import_preview", args=["bench"]),
     "chapters": reverse("episode_chapters", args=[episode.pk]),
     "profile": reverse("guest_profile", args=[links.ensure_link(speaker)]),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from showrunner import throttle
 from showrunner.auth import Action, can, visible_shows
 
-from . import commands, onair, stream_access
+from . import commands, live_screens, stream_access
 from .live import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
 from .push import current_snapshot
@@ -181,7 +181,9 @@ def live_state(request: HttpRequest, pk: int) -> JsonResponse:
     if refused is not None:
         return refused
     principal = stream_access.for_api_token(request.api_token_id)  # type: ignore[attr-defined]
-    return JsonResponse(onair.at_now(current_snapshot(pk, onair.TEAM, principal), timezone.now()))
+    return JsonResponse(
+        live_screens.at_now(current_snapshot(pk, live_screens.TEAM, principal), timezone.now())
+    )
 
 
 @api_view
@@ -210,7 +212,7 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
     )
     # The API answers with the state itself at the top level, as GET .../live does.
     principal = stream_access.for_api_token(request.api_token_id)  # type: ignore[attr-defined]
-    state = current_snapshot(pk, onair.TEAM, principal, done.revision or 0)
+    state = current_snapshot(pk, live_screens.TEAM, principal, done.revision or 0)
     return JsonResponse(
-        {**onair.at_now(state, timezone.now()), **done.fields()}, status=done.status
+        {**live_screens.at_now(state, timezone.now()), **done.fields()}, status=done.status
     )

@@ -2,12 +2,13 @@
 ASGI server (showrunner/asgi.py) while ordinary pages go through Django over WSGI.
 
 One :class:`Hub` per process. When an episode changes, the hub builds each audience's
-snapshot once (:func:`episodes.onair.snapshot`, in a thread: the ORM is synchronous) and hands
-the same bytes to every open stream of that episode. It hears of changes made in this process
-at once (:mod:`episodes.broadcast`), and of changes made by other processes from the database
-(:meth:`Hub.listen_forever` on PostgreSQL, :meth:`Hub.watch_forever` on SQLite), so any
-process can serve any screen. A process that is the only one (``SHOWRUNNER_SINGLE_PROCESS``,
-as ``bin/run`` starts it) watches nothing: everything it must hear of happens in it.
+snapshot once (:mod:`episodes.live_screens`, in a thread: the ORM is synchronous) and hands
+the same bytes to every open stream of that episode: after the first, only what changed. It
+hears of changes made in this process at once (:mod:`episodes.broadcast`), and of changes
+made by other processes from the database (:meth:`Hub.listen_forever` on PostgreSQL,
+:meth:`Hub.watch_forever` on SQLite), so any process can serve any screen. A process that is
+the only one (``SHOWRUNNER_SINGLE_PROCESS``, as ``bin/run`` starts it) watches nothing:
+everything it must hear of happens in it.
 
 A stream URL carries its own signed, short-lived token (an EventSource cannot send headers),
 naming the episode, the audience (the team, or one guest) and whom it was handed to
@@ -31,7 +32,7 @@ from django.core import signing
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from . import broadcast, onair, stream_access
+from . import broadcast, live_screens, stream_access
 from .models import Episode
 
 logger = logging.getLogger(__name__)
@@ -138,12 +139,13 @@ class Subscriber:
 @dataclass
 class Built:
     """An episode's snapshot for one audience, as data and as the bytes screens are sent, and
-    the plan it was built from (:class:`episodes.onair.Plan`). ``patch``: the few bytes that
-    take a screen holding the snapshot before (``base``) to this one (:func:`onair.changes`)."""
+    the plan it was built from (:class:`episodes.live_screens.Plan`). ``patch``: the few bytes
+    that take a screen holding the snapshot before (``base``) to this one
+    (:func:`episodes.live_screens.changes`)."""
 
     data: dict[str, Any]
     payload: bytes
-    plan: onair.Plan | None = None
+    plan: live_screens.Plan | None = None
     patch: bytes | None = None
     base: int | None = None
 
@@ -482,10 +484,10 @@ def build_in_thread(key: tuple[int, str], base: Built | None, kind: str, target:
     data: dict[str, Any] | None = None
     plan = base.plan if base is not None else None
     if base is not None and kind == broadcast.CLOCK:
-        data = onair.clock_moved(base.data, target)
+        data = live_screens.clock_moved(base.data, target)
     if data is None:
         data, plan = screen_view_of(key, None if kind == broadcast.FULL else plan)
-    change = onair.changes(base.data, data) if base is not None else None
+    change = live_screens.changes(base.data, data) if base is not None else None
     if change is None or base is None:
         return Built(data, sse(data), plan)
     return Built(data, sse(data), plan, sse(change, "patch"), base.revision)
@@ -493,14 +495,14 @@ def build_in_thread(key: tuple[int, str], base: Built | None, kind: str, target:
 
 def build_snapshot(episode_id: int, audience: str) -> dict[str, Any]:
     """What every screen of the audience is sent; each view adds a stream link of its own."""
-    return onair.snapshot(episode_id, audience)
+    return live_screens.snapshot(episode_id, audience)
 
 
 def screen_view_of(
-    key: tuple[int, str], plan: onair.Plan | None
-) -> tuple[dict[str, Any], onair.Plan | None]:
+    key: tuple[int, str], plan: live_screens.Plan | None
+) -> tuple[dict[str, Any], live_screens.Plan | None]:
     """The audience's snapshot, reading the run-sheet unless ``plan`` is given."""
-    return onair.screen_view(*key, plan=plan)
+    return live_screens.screen_view(*key, plan=plan)
 
 
 def current_snapshot(

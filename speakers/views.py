@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from episodes import commands, onair, stream_access
+from episodes import commands, live_screens, onair, stream_access
 from episodes.models import Appearance, Episode, Question, Segment
 from episodes.push import current_snapshot
 from showrunner import throttle
@@ -201,9 +201,9 @@ def live_state(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     appearance = own_appearance(speaker, pk)
     if appearance is None:
         return invalid_link(request)
-    audience = onair.guest_audience(appearance.pk)
+    audience = live_screens.guest_audience(appearance.pk)
     data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
-    return JsonResponse({"state": onair.at_now(data, timezone.now())})
+    return JsonResponse({"state": live_screens.at_now(data, timezone.now())})
 
 
 @require_POST

@@ -129,20 +129,20 @@ def make_run(
 def team_stream_url(episode: Episode, user: AbstractUser | None = None) -> str:
     """A live stream address for the episode's team, handed to ``user`` (by default a new
     host of the show), as the state endpoint hands them out."""
-    from episodes import onair, push, stream_access
+    from episodes import live_screens, push, stream_access
 
     user = user or make_user((episode.show, Role.HOST))
-    return push.stream_url(episode.pk, onair.TEAM, stream_access.for_user(user))
+    return push.stream_url(episode.pk, live_screens.TEAM, stream_access.for_user(user))
 
 
 def guest_stream_url(appearance: Appearance) -> str:
     """A live stream address for one guest, handed to their private link (made if missing)."""
-    from episodes import onair, push, stream_access
+    from episodes import live_screens, push, stream_access
     from speakers import links
 
     links.ensure_link(appearance.speaker)
     return push.stream_url(
         appearance.episode_id,
-        onair.guest_audience(appearance.pk),
+        live_screens.guest_audience(appearance.pk),
         stream_access.for_guest(appearance.speaker),
     )

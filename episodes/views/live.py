@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from showrunner.auth import Action, can, get_episode
 
-from .. import commands, onair, stream_access
+from .. import commands, live_screens, onair, stream_access
 from ..live import InvalidAction
 from ..models import Episode, LiveMessage, Question
 from ..push import current_snapshot
@@ -28,8 +28,8 @@ from ..push import current_snapshot
 def snapshot_response(episode: Episode, principal: str) -> JsonResponse:
     """The state as of now, with a stream link for ``principal``, who asked
     (:mod:`episodes.stream_access`)."""
-    data = current_snapshot(episode.pk, onair.TEAM, principal)
-    return JsonResponse({"state": onair.at_now(data, timezone.now())})
+    data = current_snapshot(episode.pk, live_screens.TEAM, principal)
+    return JsonResponse({"state": live_screens.at_now(data, timezone.now())})
 
 
 def answer(done: commands.Done) -> JsonResponse:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from episodes import onair
+from episodes import live_screens, onair
 from episodes.models import Episode, Role
 from speakers import links
 from tests.browser.conftest import log_in
@@ -90,5 +90,5 @@ def test_a_guests_up_next_cue_goes_when_their_segment_starts(
 
     expect(guest.get_by_test_id("guest-up")).to_have_text("You're on now")
     expect(cue).to_be_hidden()
-    assert onair.snapshot(episode.pk, onair.TEAM)["guest_messages"] == []
+    assert live_screens.snapshot(episode.pk, live_screens.TEAM)["guest_messages"] == []
     phone.close()

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from episodes import onair
+from episodes import live_screens, onair
 from episodes.live import InvalidAction
 from episodes.models import Episode, LiveMessage, Role
 from tests.factories import make_appearance, make_episode, make_segment, make_speaker, make_user
@@ -36,8 +36,8 @@ def press(episode: Episode, caller: object, action: str, t: float) -> None:
     onair.perform(episode, action, user=caller, now=at(t), version=None, source="t")
 
 
-def showing(episode: Episode, audience: str = onair.TEAM) -> str | None:
-    message = onair.snapshot(episode.pk, audience)["message"]
+def showing(episode: Episode, audience: str = live_screens.TEAM) -> str | None:
+    message = live_screens.snapshot(episode.pk, audience)["message"]
     return message["text"] if message else None
 
 
@@ -71,10 +71,10 @@ def test_a_timed_cue_carries_its_end_and_is_gone_after_it(episode: Episode, call
         lasts="60s", to=make_appearance(episode, make_speaker()),
     )  # fmt: skip
 
-    data = onair.snapshot(episode.pk, onair.TEAM)
+    data = live_screens.snapshot(episode.pk, live_screens.TEAM)
 
     assert sent.expires_at == at(35)
-    assert data["message"] is None or data["message"]["expires_at"] == onair.epoch_ms(at(35))
+    assert data["message"] is None or data["message"]["expires_at"] == live_screens.epoch_ms(at(35))
     assert old.pk not in [m["id"] for m in data["guest_messages"]]
 
 
@@ -96,11 +96,11 @@ def test_the_guests_up_next_cue_goes_when_their_segment_starts(
     dana = make_appearance(episode, make_speaker(name="Dana Li"))
     press(episode, caller, "start", 0)
     onair.send_message(episode, "You're on in 2 minutes", user=caller, now=at(10), to=dana)
-    assert showing(episode, onair.guest_audience(dana.pk)) == "You're on in 2 minutes"
+    assert showing(episode, live_screens.guest_audience(dana.pk)) == "You're on in 2 minutes"
 
     press(episode, caller, "next", 120)
 
-    assert showing(episode, onair.guest_audience(dana.pk)) is None
+    assert showing(episode, live_screens.guest_audience(dana.pk)) is None
 
 
 def test_the_host_reads_a_message_and_the_caller_sees_it(episode: Episode, caller: object) -> None:
@@ -110,7 +110,9 @@ def test_the_host_reads_a_message_and_the_caller_sees_it(episode: Episode, calle
     assert onair.read_message(episode, message.pk, now=at(9)) is True
     assert onair.read_message(episode, message.pk, now=at(10)) is False  # once
 
-    assert onair.snapshot(episode.pk, onair.TEAM)["message"]["read_at"] == onair.epoch_ms(at(9))
+    assert live_screens.snapshot(episode.pk, live_screens.TEAM)["message"][
+        "read_at"
+    ] == live_screens.epoch_ms(at(9))
 
 
 def test_a_guest_reads_only_their_own_message(episode: Episode, caller: object) -> None:
@@ -123,7 +125,7 @@ def test_a_guest_reads_only_their_own_message(episode: Episode, caller: object) 
     assert onair.read_message(episode, to_dana.pk, now=at(6), to=omar) is False
     assert onair.read_message(episode, to_host.pk, now=at(6), to=dana) is False
     assert onair.read_message(episode, to_dana.pk, now=at(6), to=dana) is True
-    guests = onair.snapshot(episode.pk, onair.TEAM)["guest_messages"]
+    guests = live_screens.snapshot(episode.pk, live_screens.TEAM)["guest_messages"]
     assert [(m["name"], m["read_at"] is not None) for m in guests] == [("Dana Li", True)]
 
 

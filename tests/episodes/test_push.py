@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from episodes import onair, push, stream_access
+from episodes import live_screens, onair, push, stream_access
 from episodes.api import new_token
 from episodes.models import Episode, Role
 from tests.factories import (
@@ -119,7 +119,7 @@ def test_bad_expired_and_foreign_tokens_are_refused(server: Server, episode: Epi
     old = EventStream(server.url + expired)
     foreign = EventStream(
         f"{server.url}/live/stream/{episode.pk}/"
-        f"?token={push.stream_token(other.pk, onair.TEAM, principal)}"
+        f"?token={push.stream_token(other.pk, live_screens.TEAM, principal)}"
     )
 
     assert (bad.status, old.status, foreign.status) == (403, 403, 403)
@@ -167,18 +167,18 @@ def test_a_view_hands_out_a_stream_link_signed_now(episode: Episode) -> None:
     """Found by the soak: after fifteen quiet minutes the hub's shared snapshot carried a link
     that had expired, so a screen that lost its stream could not reconnect until a change."""
     with mock.patch("time.time", return_value=time.time() - 3600):
-        old = push.build_snapshot(episode.pk, onair.TEAM)
+        old = push.build_snapshot(episode.pk, live_screens.TEAM)
     hub = push.Hub()
     hub.tasks, hub.loop = [mock.Mock()], mock.Mock()  # as if serving from another thread
-    hub.built[(episode.pk, onair.TEAM)] = push.Built(old, push.sse(old))
+    hub.built[(episode.pk, live_screens.TEAM)] = push.Built(old, push.sse(old))
 
     with mock.patch.object(push, "hub", hub):
-        data = push.current_snapshot(episode.pk, onair.TEAM, "u:7")
+        data = push.current_snapshot(episode.pk, live_screens.TEAM, "u:7")
 
     assert data["revision"] == old["revision"]
     token = data["stream_url"].split("token=")[1]
-    assert push.read_token(token) == (episode.pk, onair.TEAM, "u:7")
-    assert "stream_url" not in hub.built[(episode.pk, onair.TEAM)].data
+    assert push.read_token(token) == (episode.pk, live_screens.TEAM, "u:7")
+    assert "stream_url" not in hub.built[(episode.pk, live_screens.TEAM)].data
 
 
 def test_stopping_the_server_ends_open_streams_quietly(episode: Episode, tmp_path: Path) -> None:
@@ -287,5 +287,5 @@ def test_every_live_change_is_a_patch_that_lands_on_the_whole_state(
         assert event == "patch", change
         stream.state = apply_change(before, change)
 
-        assert stream.state == onair.snapshot(episode.pk, onair.TEAM)
+        assert stream.state == live_screens.snapshot(episode.pk, live_screens.TEAM)
     stream.close()

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from episodes import onair, stream_access, team
+from episodes import live_screens, stream_access, team
 from episodes.models import Episode, Invitation, Role, Show, ShowRole
 from tests.factories import make_episode, make_show, make_user
 
@@ -325,7 +325,7 @@ def test_a_removed_role_ends_access_at_once() -> None:
     producer = make_user((show, Role.PRODUCER))
     host = make_user((show, Role.HOST))
     host_client = client_for(host)
-    stream = (episode.pk, onair.TEAM, stream_access.for_user(host))
+    stream = (episode.pk, live_screens.TEAM, stream_access.for_user(host))
     assert host_client.get(reverse("episode_runsheet", args=[episode.pk])).status_code == 200
     assert stream_access.allowed([stream], now=timezone.now()) == {stream}
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from episodes import onair, push, stream_access
+from episodes import live_screens, onair, push, stream_access
 from episodes.api import new_token
 from episodes.models import ApiToken, Episode, Role, ShowRole
 from speakers import links
@@ -88,7 +88,7 @@ def test_revoking_an_api_token_ends_the_stream_it_opened(server: Server, episode
     caller = make_user((episode.show, Role.SHOW_CALLER))
     new_token(caller, "deck")
     token = ApiToken.objects.get(user=caller)
-    url = push.stream_url(episode.pk, onair.TEAM, stream_access.for_api_token(token.pk))
+    url = push.stream_url(episode.pk, live_screens.TEAM, stream_access.for_api_token(token.pk))
     stream = EventStream(server.url + url, timeout=3)
     stream.next_state()
 
@@ -165,14 +165,14 @@ def test_a_team_member_of_another_show_is_not_allowed(episode: Episode) -> None:
     staff = make_user(is_staff=True)
     host = make_user((episode.show, Role.HOST))
     keys = {
-        (episode.pk, onair.TEAM, stream_access.for_user(stranger)),
-        (episode.pk, onair.TEAM, stream_access.for_user(staff)),
-        (episode.pk, onair.TEAM, stream_access.for_user(host)),
+        (episode.pk, live_screens.TEAM, stream_access.for_user(stranger)),
+        (episode.pk, live_screens.TEAM, stream_access.for_user(staff)),
+        (episode.pk, live_screens.TEAM, stream_access.for_user(host)),
     }
 
     assert stream_access.allowed(keys, now=NOW) == {
-        (episode.pk, onair.TEAM, stream_access.for_user(staff)),
-        (episode.pk, onair.TEAM, stream_access.for_user(host)),
+        (episode.pk, live_screens.TEAM, stream_access.for_user(staff)),
+        (episode.pk, live_screens.TEAM, stream_access.for_user(host)),
     }
 
 
@@ -184,11 +184,11 @@ def test_a_guest_link_opens_only_its_own_audience(episode: Episode) -> None:
 
     assert stream_access.allowed(
         {
-            (episode.pk, onair.guest_audience(dana.pk), principal),
-            (episode.pk, onair.guest_audience(omar.pk), principal),
-            (episode.pk, onair.TEAM, principal),
-            (episode.pk, onair.guest_audience(dana.pk), "g:nonsense"),
-            (episode.pk, onair.guest_audience(dana.pk), "x:1"),
+            (episode.pk, live_screens.guest_audience(dana.pk), principal),
+            (episode.pk, live_screens.guest_audience(omar.pk), principal),
+            (episode.pk, live_screens.TEAM, principal),
+            (episode.pk, live_screens.guest_audience(dana.pk), "g:nonsense"),
+            (episode.pk, live_screens.guest_audience(dana.pk), "x:1"),
         },
         now=NOW,
-    ) == {(episode.pk, onair.guest_audience(dana.pk), principal)}
+    ) == {(episode.pk, live_screens.guest_audience(dana.pk), principal)}

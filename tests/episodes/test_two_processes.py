@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from episodes import live, onair, push
+from episodes import live, live_screens, onair, push
 from episodes.api import new_token
 from episodes.models import Episode, LiveState, Role, SegmentRun
 from tests.factories import (
@@ -286,9 +286,11 @@ def test_a_change_a_view_finds_before_the_watcher_reaches_the_screens(fake: Fake
         hub = push.Hub()
         await hub.start()
         try:
-            team = await screen_on(hub, (7, onair.TEAM))
+            team = await screen_on(hub, (7, live_screens.TEAM))
             fake.revision = 2  # committed by the other process; this one's watcher has not looked
-            await hub.snapshot((7, onair.guest_audience(1)))  # a guest's poll builds it first
+            await hub.snapshot(
+                (7, live_screens.guest_audience(1))
+            )  # a guest's poll builds it first
             return await shown_within(team, 2)
         finally:
             await hub.stop()
@@ -301,10 +303,10 @@ def test_a_build_under_way_when_a_change_commits_is_not_the_last_word(fake: Fake
         hub = push.Hub()
         await hub.start()
         try:
-            team = await screen_on(hub, (7, onair.TEAM))
+            team = await screen_on(hub, (7, live_screens.TEAM))
             hub.built.clear()  # nothing cached: the next request starts a build
             fake.hold = held = threading.Event()
-            early = asyncio.create_task(hub.snapshot((7, onair.TEAM)))  # a view's, say
+            early = asyncio.create_task(hub.snapshot((7, live_screens.TEAM)))  # a view's, say
             await asyncio.sleep(0.1)  # it has read revision 1
             fake.hold, fake.revision = None, 2
             hub.heard(7, 2)  # the change commits in this process
@@ -330,7 +332,7 @@ def remaining_on_screen(data: dict[str, Any], now_ms: float) -> float:
 
 def remaining_in_database(episode: Episode, now_ms: float) -> int | None:
     state = LiveState.objects.select_related("segment").get(episode=episode)
-    now = onair.from_ms(round(now_ms))
+    now = live_screens.from_ms(round(now_ms))
     assert now is not None
     return live.remaining(onair.clock_of(state), state.segment.planned_max_seconds * 1000, now)
 

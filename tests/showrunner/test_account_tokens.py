@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from episodes import onair, stream_access
+from episodes import live_screens, stream_access
 from episodes.models import ApiToken, Role
 from tests.factories import make_episode, make_user
 
@@ -55,7 +55,7 @@ def test_revoking_a_token_stops_it_and_its_streams() -> None:
     token = ApiToken.objects.get(user=user)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {value}"}
     assert Client().get(reverse("api_episodes"), **headers).status_code == 200
-    stream = (episode.pk, onair.TEAM, stream_access.for_api_token(token.pk))
+    stream = (episode.pk, live_screens.TEAM, stream_access.for_api_token(token.pk))
     assert stream_access.allowed([stream], now=timezone.now()) == {stream}
 
     client.post(reverse("revoke_token", args=[token.pk]))

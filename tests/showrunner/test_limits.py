@@ -10,7 +10,7 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from episodes import onair, push
+from episodes import live_screens, push
 from showrunner import limits
 from showrunner.asgi import application
 from tests.servers import running_server
@@ -160,8 +160,8 @@ def stream_request(episode_id: int, audience: str, client: str) -> dict[str, Any
 def test_streams_per_link_are_bounded(settings: SettingsWrapper) -> None:
     settings.SHOWRUNNER_MAX_STREAMS_PER_LINK = 2
     settings.LOCAL = False
-    requests = [stream_request(7, onair.TEAM, f"198.51.100.{n}") for n in range(3)]
-    other_link = stream_request(8, onair.TEAM, "198.51.100.9")
+    requests = [stream_request(7, live_screens.TEAM, f"198.51.100.{n}") for n in range(3)]
+    other_link = stream_request(8, live_screens.TEAM, "198.51.100.9")
 
     statuses = open_streams([*requests, other_link], settings)
 
@@ -172,8 +172,8 @@ def test_streams_per_link_are_bounded(settings: SettingsWrapper) -> None:
 def test_streams_per_client_are_bounded(settings: SettingsWrapper) -> None:
     settings.SHOWRUNNER_MAX_STREAMS_PER_CLIENT = 2
     settings.LOCAL = False
-    requests = [stream_request(n, onair.TEAM, "198.51.100.1") for n in range(1, 4)]
-    other_client = stream_request(4, onair.TEAM, "198.51.100.2")
+    requests = [stream_request(n, live_screens.TEAM, "198.51.100.1") for n in range(1, 4)]
+    other_client = stream_request(4, live_screens.TEAM, "198.51.100.2")
 
     statuses = open_streams([*requests, other_client], settings)
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from episodes import onair, stream_access
+from episodes import live_screens, onair, stream_access
 from episodes.models import LiveMessage, Role
 from episodes.push import read_token
 from speakers import links
@@ -134,7 +134,7 @@ def test_the_guests_stream_is_their_own_audience(client: Client, world: dict[str
     appearance = shared.appearances.get(speaker=world["a"])  # type: ignore[attr-defined]
     assert read_token(stream_token) == (
         shared.pk,  # type: ignore[attr-defined]
-        onair.guest_audience(appearance.pk),
+        live_screens.guest_audience(appearance.pk),
         stream_access.for_guest(world["a"]),  # type: ignore[arg-type]
     )
 
