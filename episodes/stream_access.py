@@ -57,10 +57,16 @@ def allowed(keys: Iterable[StreamKey], *, now: datetime) -> set[StreamKey]:
     def ids(kind: str) -> set[int]:
         return {int(parts[0]) for _, parts in by_kind[kind] if parts[0].isdecimal()}
 
-    tokens = dict(
-        ApiToken.objects.filter(pk__in=ids("t"), revoked_at__isnull=True).values_list(
-            "pk", "user_id"
+    # Each read only when some open stream needs it: this runs every few seconds.
+    token_ids = ids("t")
+    tokens = (
+        dict(
+            ApiToken.objects.filter(pk__in=token_ids, revoked_at__isnull=True).values_list(
+                "pk", "user_id"
+            )
         )
+        if token_ids
+        else {}
     )
     user_ids = ids("u") | set(tokens.values())
     users = dict(
@@ -79,10 +85,15 @@ def allowed(keys: Iterable[StreamKey], *, now: datetime) -> set[StreamKey]:
             return False
         return users[user_id] or (user_id, shows[episode_id]) in roles
 
+    speaker_ids = ids("g")
     speakers = {
         pk: (secret, expires, show_id)
-        for pk, secret, expires, show_id in Speaker.objects.filter(pk__in=ids("g")).values_list(
-            "pk", "link_secret", "link_expires_at", "show_id"
+        for pk, secret, expires, show_id in (
+            Speaker.objects.filter(pk__in=speaker_ids).values_list(
+                "pk", "link_secret", "link_expires_at", "show_id"
+            )
+            if speaker_ids
+            else []
         )
     }
     appearance_ids = {
@@ -92,9 +103,13 @@ def allowed(keys: Iterable[StreamKey], *, now: datetime) -> set[StreamKey]:
     }
     appearances = {
         pk: (speaker_id, episode_id)
-        for pk, speaker_id, episode_id in Appearance.objects.filter(
-            pk__in=appearance_ids
-        ).values_list("pk", "speaker_id", "episode_id")
+        for pk, speaker_id, episode_id in (
+            Appearance.objects.filter(pk__in=appearance_ids).values_list(
+                "pk", "speaker_id", "episode_id"
+            )
+            if appearance_ids
+            else []
+        )
     }
 
     def guest(key: StreamKey, parts: list[str]) -> bool:
