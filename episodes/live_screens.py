@@ -9,6 +9,7 @@ Audiences: the team (``team``) sees everything; a guest (``guest:<appearance id>
 run-sheet outline, the questions meant for them or for everyone, and the messages sent to them.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,7 +39,7 @@ class Plan:
     beside the snapshot: a live change (a segment on, a message, a ticked question) edits no
     plan, so the next snapshot is built without reading the run-sheet again."""
 
-    segments: list[dict[str, Any]]
+    segments: Sequence[Mapping[str, Any]]
     theirs: frozenset[int]  # a guest's: the segments with questions for them
 
 
@@ -89,7 +90,7 @@ def screen_view(
     current = segments[index] if index is not None else None
     upcoming = segments[index + 1 :] if index is not None else segments
 
-    def outline(segment: dict[str, Any]) -> dict[str, Any]:
+    def outline(segment: Mapping[str, Any]) -> dict[str, Any]:
         owner = segment["owner_id"]
         return {
             "id": segment["pk"],
@@ -150,13 +151,23 @@ def screen_view(
         .exclude(expires_at__lte=timezone.now())
         .order_by("-created_at", "-pk")
     )
-    mine = showing.filter(appearance_id=guest_id).first()
+    # The host's messages have no guest; a guest's page shows only the ones sent to them.
+    mine = (
+        showing.filter(appearance__isnull=True)
+        if guest_id is None
+        else showing.filter(appearance_id=guest_id)
+    ).first()
     if mine is not None:
         data["message"] = message_data(mine)
     if guest_id is None:  # the caller sees what each guest is shown, and whether they read it
         data["guest_messages"] = [
-            {**message_data(m), "to": m.appearance_id, "name": m.appearance.speaker.name}
-            for m in showing.filter(appearance__isnull=False).select_related("appearance__speaker")
+            {**message_data(m), "to": m.appearance_id, "name": name}
+            for m, name in (
+                (m, m.appearance.speaker.name if m.appearance else "")
+                for m in showing.filter(appearance__isnull=False).select_related(
+                    "appearance__speaker"
+                )
+            )
         ]
     return data, plan
 
