@@ -278,8 +278,8 @@ def importable_texts() -> st.SearchStrategy[str]:
 
 VIEW_MODULES = [
     "episodes/views/editor.py", "episodes/views/live.py", "episodes/views/after.py",
-    "episodes/views/transfer.py", "episodes/views/upcoming.py", "episodes/views/pages.py",
-    "episodes/api.py", "episodes/commands.py", "speakers/views.py",
+    "episodes/views/transfer.py", "episodes/views/sheets.py", "episodes/views/upcoming.py",
+    "episodes/views/pages.py", "episodes/api.py", "episodes/commands.py", "speakers/views.py",
 ]  # fmt: skip
 READS = re.compile(
     r"""(?:(?:POST|GET|data)\.get(?:list)?\(\s*|(?:int_field|optional_int)\(\w+,\s*)"(\w+)"|"""
