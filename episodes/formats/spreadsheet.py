@@ -569,6 +569,13 @@ def kind_from(value: Value) -> str | None:
     )
 
 
+def looks_like_name(name: str) -> bool:
+    """ "Dana Li", "Ümit", "all": up to four words, capitalised unless a word for everyone."""
+    if name.lower() in EVERYONE_WORDS:
+        return True
+    return 0 < len(name.split()) <= 4 and name[:1].isupper()
+
+
 def questions_from(value: Value) -> list[tuple[list[str], str]]:
     """One question a line, "Name: text" or "Ana, Ben: text" addressed; bullets dropped."""
     found = []
@@ -578,7 +585,7 @@ def questions_from(value: Value) -> list[tuple[list[str], str]]:
             continue
         match = ADDRESSED.match(line)
         names = NAME_SPLIT.split(match["who"].strip()) if match else []
-        if match and names and all(0 < len(name.split()) <= 4 for name in names):
+        if match and names and all(looks_like_name(name) for name in names):
             found.append((names, match["text"].strip()))
         else:
             found.append(([], line))
