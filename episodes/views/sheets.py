@@ -35,8 +35,10 @@ from ..models import Show
 from .transfer import download, export_name
 
 TOKEN_SECONDS = 6 * 3600
-# A signed, compressed, base64 file of MAX_SHEET_BYTES, with room for the signature.
-MAX_TOKEN_CHARACTERS = spreadsheet.MAX_SHEET_BYTES * 4 // 3 + 2_000
+# A file of MAX_SHEET_BYTES, base64, compressed and base64 again by the signer (about 1.4
+# times the size for a workbook, which does not compress), with room for the signature. Below
+# Django's bound on a form's fields (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB).
+MAX_TOKEN_CHARACTERS = spreadsheet.MAX_SHEET_BYTES * 2 + 10_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import random
 import re
+import string
 from datetime import time
 from typing import Any
 
@@ -364,3 +366,23 @@ def test_the_run_sheet_links_the_exports(client: Client, show: Show) -> None:
 
     assert reverse("export_csv", args=[episode.pk]) in html
     assert reverse("export_xlsx", args=[episode.pk]) in html
+
+
+def test_a_file_near_the_size_bound_survives_the_mapping_steps(client: Client, show: Show) -> None:
+    producer(client, show)
+    noise = random.Random(7)
+    rows = [["Title", "Notes"]] + [
+        [f"Item {i}", "".join(noise.choices(string.ascii_letters, k=4_000))] for i in range(200)
+    ]
+    data = xlsx(rows)
+    assert 0.5 * spreadsheet.MAX_SHEET_BYTES < len(data) < spreadsheet.MAX_SHEET_BYTES
+    first = client.post(
+        reverse("import_preview", args=["talk-show"]),
+        {"upload": SimpleUploadedFile("big.xlsx", data)},
+    )
+    assert len(first.context["sheet"]) > 4 * len(data) // 3  # signed: larger than base64
+
+    saved = client.post(reverse("import_sheet", args=["talk-show"]), form_of(first) | {"save": "1"})
+
+    assert saved.status_code == 302
+    assert Episode.objects.get().segments.count() == 200
