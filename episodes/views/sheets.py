@@ -152,6 +152,9 @@ def import_sheet(request: HttpRequest, slug: str) -> HttpResponse:
     form = SheetForm(None if first else request.POST, columns=columns)
     valid = False if first else form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
+    if first:  # the number the import page's form was given, if any
+        carried = SheetForm({"number": request.POST.get("number", "")})
+        cleaned = carried.cleaned_data if carried.is_valid() else {}
     options = spreadsheet.Options(
         show_slug=show.slug,
         show_name=show.name,
@@ -170,10 +173,15 @@ def import_sheet(request: HttpRequest, slug: str) -> HttpResponse:
         return start_again(request, show, exc)
 
     if reading.mapping != mapping:  # the first step, or columns that did not fit: the guess
-        initial = {f"column_{i}": meaning for i, meaning in enumerate(reading.mapping)}
+        initial: dict[str, object] = {
+            f"column_{i}": meaning for i, meaning in enumerate(reading.mapping)
+        }
         data = None if first else request.POST.copy()
-        if data is not None:
-            data.update(initial)
+        if data is None:
+            initial["number"] = options.number
+        else:
+            for name, meaning in initial.items():
+                data.setlist(name, [str(meaning)])  # the guess in place of what did not fit
         form = SheetForm(data, initial=initial, columns=len(reading.mapping))
         valid = first or form.is_valid()
 

@@ -386,3 +386,40 @@ def test_a_file_near_the_size_bound_survives_the_mapping_steps(client: Client, s
 
     assert saved.status_code == 302
     assert Episode.objects.get().segments.count() == 200
+
+
+def test_the_number_given_on_the_import_page_carries_over(client: Client, show: Show) -> None:
+    producer(client, show)
+    first = client.post(
+        reverse("import_preview", args=["talk-show"]),
+        {"upload": SimpleUploadedFile("plan.csv", SHEET.encode()), "number": "9"},
+    )
+    assert first.context["doc"].number == 9
+
+    saved = client.post(reverse("import_sheet", args=["talk-show"]), form_of(first) | {"save": "1"})
+
+    assert saved.status_code == 302
+    assert Episode.objects.get().number == 9
+
+
+@pytest.mark.parametrize("change", ["drop", "bogus"])
+def test_columns_that_do_not_fit_the_file_are_guessed_again(
+    client: Client, show: Show, change: str
+) -> None:
+    producer(client, show)
+    first = client.post(
+        reverse("import_preview", args=["talk-show"]),
+        {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
+    )
+    data = form_of(first) | {"number": "5", "save": "1"}
+    if change == "drop":
+        del data["column_5"]
+    else:
+        data["column_2"] = "bogus"
+
+    response = client.post(reverse("import_sheet", args=["talk-show"]), data)
+
+    assert response.status_code == 200
+    assert not Episode.objects.exists()  # the guess is shown, not saved unseen
+    assert [c["field"].value() for c in response.context["columns"]][2] == "kind"
+    assert response.context["form"]["number"].value() == "5"
