@@ -110,7 +110,7 @@ TIME_OF_DAY = re.compile(
 )
 BULLET = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+")
 ADDRESSED = re.compile(r"^(?P<who>[^:?\n]{1,80}):\s+(?P<text>\S.*)$")
-NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
+NAME_SPLIT = re.compile(r",|&|\band\b", re.IGNORECASE)  # no \s* around: linear
 # Header words that mean something only on their own ("Time in" is not a start column).
 EXACT_ONLY = {"in", "to", "from", "out", "what", "who", "q", "time", "name", "min", "max", "est"}
 EVERYONE_WORDS = {"all", "everyone", "everybody", "both", "panel", "all guests"}
@@ -584,7 +584,7 @@ def questions_from(value: Value) -> list[tuple[list[str], str]]:
         if not line:
             continue
         match = ADDRESSED.match(line)
-        names = NAME_SPLIT.split(match["who"].strip()) if match else []
+        names = [name.strip() for name in NAME_SPLIT.split(match["who"])] if match else []
         if match and names and all(looks_like_name(name) for name in names):
             found.append((names, match["text"].strip()))
         else:
