@@ -423,3 +423,42 @@ def test_columns_that_do_not_fit_the_file_are_guessed_again(
     assert not Episode.objects.exists()  # the guess is shown, not saved unseen
     assert [c["field"].value() for c in response.context["columns"]][2] == "kind"
     assert response.context["form"]["number"].value() == "5"
+
+
+def segment_facts(episode: Episode) -> list[tuple[object, ...]]:
+    return [
+        (
+            s.title, s.kind, s.planned_seconds, s.planned_max_seconds,
+            s.owner.speaker.name if s.owner else None, s.notes,
+            [
+                (q.text, q.for_everyone, sorted(a.speaker.name for a in q.addressed_to.all()))
+                for q in s.questions.order_by("position")
+            ],
+        )
+        for s in episode.segments.order_by("position")
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "suffix"), [("export_csv", "csv"), ("export_xlsx", "xlsx")])
+def test_export_then_import_gives_the_same_segments(
+    client: Client, show: Show, name: str, suffix: str
+) -> None:
+    episode = exported_episode(show)
+    producer(client, show)
+    exported = client.get(reverse(name, args=[episode.pk])).content
+
+    first = client.post(
+        reverse("import_preview", args=["talk-show"]),
+        {"upload": SimpleUploadedFile(f"talk-show-12.{suffix}", exported)},
+    )
+    data = form_of(first) | {"number": "13"}
+    preview = client.post(reverse("import_sheet", args=["talk-show"]), data)
+    assert preview.context["problems"] == []
+    saved = client.post(
+        reverse("import_sheet", args=["talk-show"]), form_of(preview) | {"save": "1"}
+    )
+
+    assert saved.status_code == 302
+    again = Episode.objects.get(show=show, number=13)
+    assert segment_facts(again) == segment_facts(episode)
+    assert again.appearances.get().speaker == episode.appearances.get().speaker  # reused
