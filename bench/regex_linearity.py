@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,11 +40,14 @@ from episodes.formats import (  # noqa: E402
     hugo_recap,
     markdown_runsheet,
     people,
+    spreadsheet,
 )
 from episodes.formats import read as read_any  # noqa: E402
 from showrunner import isolated  # noqa: E402
 
-MODULES = [markdown_runsheet, hugo_recap, people, episode_json, document, chapters, forms]
+MODULES = [
+    markdown_runsheet, hugo_recap, people, episode_json, document, spreadsheet, chapters, forms,
+]  # fmt: skip
 # The characters the patterns repeat, and the text that leads into a repetition.
 PUMPS = [" ", "a", "A", "Aa ", "A a ", "1", "#", "*", "**", "(", "-", "-- -", ":", "[", "<",
          "/", "a:https://", "A and ", "de "]  # fmt: skip
@@ -96,9 +100,11 @@ def per_call(function: Callable[[], object], budget: float = 0.001, samples: int
     return best
 
 
-def scan(pattern: re.Pattern[str], text: str) -> None:
-    pattern.search(text)
-    pattern.match(text)
+def scan(pattern: "re.Pattern[Any]", text: str) -> None:
+    # A pattern over a file's bytes (an .xlsx part) is given the text as UTF-8.
+    subject = text.encode("utf-8", errors="replace") if isinstance(pattern.pattern, bytes) else text
+    pattern.search(subject)
+    pattern.match(subject)
 
 
 def attack(size: int, prefix: str, pump: str, suffix: str) -> str:

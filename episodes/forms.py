@@ -245,7 +245,9 @@ class ImportForm(forms.Form):
         label="Paste a run-sheet or recap post",
         max_length=MAX_CHARACTERS,
     )
-    upload = forms.FileField(required=False, label="…or upload a file (.md, .txt, .json)")
+    upload = forms.FileField(
+        required=False, label="…or upload a file (.md, .txt, .json; a spreadsheet: .csv, .xlsx)"
+    )
     number = forms.IntegerField(
         required=False,
         min_value=1,

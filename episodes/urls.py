@@ -3,7 +3,7 @@ from django.urls import path
 import showrunner.converters  # noqa: F401 - registers <id:...>
 
 from . import api
-from .views import after, editor, live, pages, shows, transfer, upcoming
+from .views import after, editor, live, pages, sheets, shows, transfer, upcoming
 
 ITEM = "<str:kind>/<id:item_pk>"  # kind: segments, questions or news
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("shows/<slug:slug>/template/", editor.edit_template, name="edit_template"),
     path("shows/<slug:slug>/import/", transfer.import_preview, name="import_preview"),
     path("shows/<slug:slug>/import/save/", transfer.import_save, name="import_save"),
+    path("shows/<slug:slug>/import/sheet/", sheets.import_sheet, name="import_sheet"),
     path("shows/<slug:slug>/report/", after.show_report, name="show_report"),
     path("shows/<slug:slug>/report.csv", after.show_report_csv, name="show_report_csv"),
     path("shows/<slug:slug>/upcoming/", upcoming.upcoming, name="show_upcoming"),
@@ -40,6 +41,8 @@ urlpatterns = [
     path("episodes/<id:pk>/print/", pages.episode_print, name="episode_print"),
     path("episodes/<id:pk>/export.md", transfer.export_markdown, name="export_markdown"),
     path("episodes/<id:pk>/export.json", transfer.export_json, name="export_json"),
+    path("episodes/<id:pk>/export.csv", sheets.export_csv, name="export_csv"),
+    path("episodes/<id:pk>/export.xlsx", sheets.export_xlsx, name="export_xlsx"),
     path("episodes/<id:pk>/report/", after.episode_report, name="episode_report"),
     path("episodes/<id:pk>/report.csv", after.episode_report_csv, name="episode_report_csv"),
     path("episodes/<id:pk>/chapters/", after.episode_chapters, name="episode_chapters"),

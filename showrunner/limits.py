@@ -31,7 +31,9 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Anchored, no nested repetition: linear in the path's length.
-UPLOAD_PATHS = re.compile(r"/(?:guest/[^/]+/profile/|shows/[^/]+/import/(?:save/)?|admin/.*)")
+UPLOAD_PATHS = re.compile(
+    r"/(?:guest/[^/]+/profile/|shows/[^/]+/import/(?:save/|sheet/)?|admin/.*)"
+)
 
 open_streams: Counter[tuple[str, object]] = Counter()
 

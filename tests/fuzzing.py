@@ -278,8 +278,8 @@ def importable_texts() -> st.SearchStrategy[str]:
 
 VIEW_MODULES = [
     "episodes/views/editor.py", "episodes/views/live.py", "episodes/views/after.py",
-    "episodes/views/transfer.py", "episodes/views/upcoming.py", "episodes/views/pages.py",
-    "episodes/api.py", "episodes/commands.py", "speakers/views.py",
+    "episodes/views/transfer.py", "episodes/views/sheets.py", "episodes/views/upcoming.py",
+    "episodes/views/pages.py", "episodes/api.py", "episodes/commands.py", "speakers/views.py",
 ]  # fmt: skip
 READS = re.compile(
     r"""(?:(?:POST|GET|data)\.get(?:list)?\(\s*|(?:int_field|optional_int)\(\w+,\s*)"(\w+)"|"""
@@ -412,3 +412,72 @@ def at_once(count: int, task: Callable[[int], Any]) -> list[Any]:
     if errors:
         raise errors[0]
     return results
+
+
+# -- spreadsheets ----------------------------------------------------------------------------
+
+SHEET_CELLS = st.one_of(
+    st.sampled_from(TRICKY),
+    st.text(max_size=30),
+    st.sampled_from(["Title", "Segment", "Mins", "Length", "Start", "End", "Kind", "Who",
+                     "Notes", "Questions", "Max minutes", "5", "5-10", "0:05:00", "05:00",
+                     "ten minutes", "-3", "99999", "=SUM(A1:A2)", "Dana: why?", "Both: how?"]),
+)  # fmt: skip
+
+
+def csv_text(rows: list[list[str]]) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8", errors="surrogatepass")
+
+
+def xlsx_bytes(rows: list[list[Any]]) -> bytes:
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:  # a workbook cannot hold control characters: those go through CSV
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+SHEET_ROWS = st.lists(st.lists(SHEET_CELLS, max_size=6), max_size=8)
+XLSX_SAMPLE = xlsx_bytes([["Title", "Mins", "Who"], ["Open", 5, "Dana Li"], ["Chat", "5-10", ""]])
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn, original: bytes) -> bytes:
+    """``original`` with a few bytes changed, cut short, or a piece spliced in."""
+    data = bytearray(original)
+    for _ in range(draw(st.integers(1, 4))):
+        how = draw(st.sampled_from(["flip", "cut", "splice"]))
+        at = draw(st.integers(0, max(len(data) - 1, 0)))
+        if how == "flip" and data:
+            data[at] = draw(st.integers(0, 255))
+        elif how == "cut":
+            del data[at:]
+        else:
+            data[at:at] = draw(st.binary(max_size=20))
+    return bytes(data)
+
+
+def spreadsheet_files() -> st.SearchStrategy[tuple[str, bytes]]:
+    """Anything a producer could upload as a .csv or .xlsx."""
+    return st.one_of(
+        st.tuples(st.just("plan.csv"), SHEET_ROWS.map(csv_text)),
+        st.tuples(st.just("plan.csv"), st.binary(max_size=300)),
+        st.tuples(st.just("plan.xlsx"), st.binary(max_size=300)),
+        st.tuples(st.just("plan.xlsx"), mutated_bytes(XLSX_SAMPLE)),
+        st.tuples(
+            st.just("plan.xlsx"),
+            st.lists(st.lists(SHEET_CELLS | st.integers(-(10**9), 10**9) | st.floats(), max_size=5),
+                     max_size=6).map(xlsx_bytes),
+        ),
+    )  # fmt: skip

@@ -14,20 +14,15 @@ from showrunner.auth import Action, can, get_episode, get_show
 
 from .. import chapters, editing, report, reporting
 from ..exporting import chapters_text, episodes_for_export, recap_post, recorded_chapters
-from ..formats import ParseError
+from ..formats import ParseError, spreadsheet
 from ..models import Episode, Segment
 
 KIND_LABELS = dict(Segment.Kind.choices)
 
 
-def csv_cell(value: object) -> object:
-    """Numbers as they are; text a spreadsheet shows as text, never runs as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# Numbers as they are; text a spreadsheet shows as text, never runs as a formula. The same
+# guard as the run-sheet's CSV and .xlsx exports.
+csv_cell = spreadsheet.safe_cell
 
 
 def csv_response(rows: Iterable[Iterable[object]], filename: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from showrunner.auth import Action, get_episode, get_show
 
 from ..exporting import episode_document, episodes_for_export
 from ..formats import ParseError, episode_json, markdown_runsheet, read_checked
+from ..formats.spreadsheet import is_spreadsheet_name
 from ..forms import ImportForm
 from ..importing import AlreadyImported, existing_speaker, save_document
 from ..models import Show
@@ -25,6 +26,11 @@ from ..models import Show
 def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Parse what was pasted or uploaded and show it as it would be saved."""
     show = get_show(request.user, slug, Action.EDIT)
+    upload = request.FILES.get("upload")
+    if request.method == "POST" and upload is not None and is_spreadsheet_name(upload.name or ""):
+        from .sheets import import_sheet  # (a module that uses this one's helpers)
+
+        return import_sheet(request, show.slug)  # CSV or .xlsx: to the column-mapping step
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"show": show, "form": form}
     if request.method == "POST" and form.is_valid():

@@ -84,6 +84,7 @@ def test_a_length_that_is_not_a_number_is_refused() -> None:
         ("/guest/4-abc/profile/", 8_000_000),
         ("/shows/build-night/import/", 8_000_000),
         ("/shows/build-night/import/save/", 8_000_000),
+        ("/shows/build-night/import/sheet/", 8_000_000),
         ("/admin/speakers/speaker/1/change/", 8_000_000),
         ("/guest/4-abc/profile/extra/", 1_000_000),
     ],
