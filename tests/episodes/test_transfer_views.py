@@ -141,9 +141,12 @@ def test_exports_download_markdown_and_json(client: Client, show: object) -> Non
     markdown = client.get(reverse("export_markdown", args=[episode.pk]))
     data = client.get(reverse("export_json", args=[episode.pk]))
 
-    assert markdown["Content-Disposition"] == 'attachment; filename="talk-show-7.md"'
-    assert markdown.content.decode().startswith("# Talk Show Episode 7, March 3, 2026\nSeven\n")
-    assert data["Content-Disposition"] == 'attachment; filename="talk-show-7.json"'
+    name = "talk-show-7-2026-03-03"  # a scheduled episode: no "draft" in the name
+    assert markdown["Content-Disposition"] == f'attachment; filename="{name}.md"'
+    assert markdown.content.decode().startswith(
+        "# Talk Show Episode 7, March 3, 2026 at 18:00 UTC+01:00\nSeven\n"
+    )
+    assert data["Content-Disposition"] == f'attachment; filename="{name}.json"'
     assert json.loads(data.content)["title"] == "Seven"
 
 
