@@ -341,25 +341,12 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, object], int]:
         if show:
             found["show"] = show
         found["number"] = number
-        rest = rest.strip()
-        date_match = DATE.search(rest)
-        day = parse_date(rest, line_number)
-        if day is not None and date_match is not None:
-            found["date"] = day
-            after = rest[date_match.end() :]
-            time = TIME.match(after)
-            if time is not None:
-                found["starts_at"] = start_time(day, time, line_number)
-                after = after[time.end() :]
-            rest = rest[: date_match.start()] + after
-        rest = rest.strip(" ,")
+        rest = date_and_time(rest.strip(), line_number, found).strip(" ,")
         title = re.sub(r"^[-–—:|]\s*", "", rest).strip()
         if title:
             found["title"] = title
     else:
-        day = parse_date(heading, lines[index].number)
-        if day is not None:
-            found["date"] = day
+        date_and_time(heading, line_number, found)
     index += 1
     if "date" not in found:
         following = next_content(lines, index)
@@ -372,6 +359,22 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, object], int]:
             found["title"] = lines[following].text
             index = following + 1
     return found, index
+
+
+def date_and_time(text: str, line: int, found: dict[str, object]) -> str:
+    """The date in a heading, and the time right after it ("at 20:00 UTC+01:00"), into
+    ``found``; returns the text without them."""
+    date_match = DATE.search(text)
+    day = parse_date(text, line)
+    if day is None or date_match is None:
+        return text
+    found["date"] = day
+    after = text[date_match.end() :]
+    time = TIME.match(after)
+    if time is not None:
+        found["starts_at"] = start_time(day, time, line)
+        after = after[time.end() :]
+    return text[: date_match.start()] + after
 
 
 def numbered_heading(heading: str, line: int) -> tuple[str, int, str] | None:
@@ -832,7 +835,9 @@ def read_news(body: list[Line], notes: Notes) -> list[NewsDoc]:
             # No URL on this line: a label for the URL(s) on the next lines, or a text item.
             following = body[index] if index < len(body) else None
             next_text = strip_bullet(following.text)[1] if following and not following.blank else ""
-            if URL_ONLY.match(next_text):
+            # Two items in a list ("- Conference next week", "- https://...") stay two items.
+            listed = marker is not None and following is not None and is_bullet(following.text)
+            if URL_ONLY.match(next_text) and not listed:
                 label = content.rstrip(":").strip()
                 continue
             if content.endswith(":") and next_text and not strip_bullet(following.text)[0]:
@@ -1001,7 +1006,9 @@ def render_prefix(addressed_to: list[str], pair: list[str] | None = None) -> str
         return "all: "
     if pair is not None and addressed_to == pair:
         return "Both: "
-    return " and ".join(addressed_to) + ": "
+    # "Dana Li and widget team" would read as the name of one team: a comma keeps them apart.
+    joiner = ", " if any(TEAM.match(name) for name in addressed_to) else " and "
+    return joiner.join(addressed_to) + ": "
 
 
 def render_news(news: list[NewsDoc]) -> Iterator[str]:

@@ -234,7 +234,8 @@ class Cast:
         found: list[str] = []
         for name in names:
             person = self.find(name)
-            if person is None or person.is_group:
+            # A team among other addressees only by its name ("Dana, widget team: ...").
+            if person is None or (person.is_group and not TEAM.match(name.strip())):
                 return None
             if person.name not in found:
                 found.append(person.name)
