@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from showrunner import isolated
 from showrunner.auth import Action, get_episode, get_show
 
 from ..exporting import episode_document, episodes_for_export
-from ..formats import ParseError, episode_json, markdown_runsheet, read_checked
+from ..formats import MAX_CHARACTERS, ParseError, episode_json, markdown_runsheet, read_checked
 from ..forms import ImportForm
 from ..importing import AlreadyImported, import_previews, save_document
 from ..models import Episode
@@ -26,8 +27,17 @@ from ..models import Episode
 def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Parse what was pasted or uploaded and show it as it would be saved."""
     show = get_show(request.user, slug, Action.EDIT)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"show": show, "form": form}
+    try:
+        form = ImportForm(request.POST or None, request.FILES or None)
+    except RequestDataTooBig:
+        form = ImportForm()
+        context: dict[str, object] = {"show": show, "form": form}
+        context["parse_error"] = ParseError(
+            f"What was sent is too large to read: a run-sheet is at most {MAX_CHARACTERS:,} "
+            "characters. Nothing was saved."
+        )
+        return render(request, "episodes/import.html", context, status=413)
+    context = {"show": show, "form": form}
     if request.method == "POST" and form.is_valid():
         filename = form.cleaned_data.get("filename")
         reading = partial(
