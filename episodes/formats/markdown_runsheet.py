@@ -194,6 +194,7 @@ class RawSegment:
     line: int
     body: list[Line] = field(default_factory=list)
     kind_line: int | None = None
+    has_text: bool = False  # a non-blank line in the body: a "Kind:" line after it is a note
 
 
 def heading_text(heading: re.Match[str]) -> str:
@@ -524,7 +525,8 @@ def parse(
         doc.show_slug = show
     doc.number = number if number is not None else header.get("number")  # type: ignore[assignment]
     doc.air_date = header.get("date")  # type: ignore[assignment]
-    doc.starts_at = header.get("starts_at")  # type: ignore[assignment]
+    starts_at = header.get("starts_at")
+    doc.starts_at = starts_at if isinstance(starts_at, datetime) else None
     doc.title = str(header.get("title", ""))
 
     cast = Cast()
@@ -653,11 +655,12 @@ def split_segments(lines: list[Line], index: int) -> list[RawSegment]:
             raw = segments[-1]
             kind = KIND_LINE.match(line.text)
             label = kind.group("kind").lower().replace(" ", "").replace("-", "") if kind else ""
-            if label in KIND_BY_LABEL and not any(not seen.blank for seen in raw.body):
+            if label in KIND_BY_LABEL and not raw.has_text:
                 raw.heading.kind = KIND_BY_LABEL[label]  # "Kind: questions" under the heading
                 raw.kind_line = line.number
                 continue
             raw.body.append(line)
+            raw.has_text = raw.has_text or not line.blank
     return segments
 
 

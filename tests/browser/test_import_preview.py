@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from episodes.models import Episode, Role, Show
 from tests.browser.conftest import log_in
@@ -28,14 +29,19 @@ def show() -> Show:
 
 
 @pytest.fixture
-def producer_page(live_server: object, context: BrowserContext, page: Page, show: Show) -> Page:
-    log_in(context, live_server.url, make_user((show, Role.PRODUCER)))  # type: ignore[attr-defined]
-    page.base_url = live_server.url  # type: ignore[attr-defined]
+def producer_page(live_server: LiveServer, context: BrowserContext, page: Page, show: Show) -> Page:
+    log_in(context, live_server.url, make_user((show, Role.PRODUCER)))
+    page.goto(f"{live_server.url}/shows/late-show/import/")
     return page
 
 
+def js_errors(page: Page) -> list[str]:
+    """What tests/browser/conftest.py's page fixture collected."""
+    errors: list[str] = vars(page)["js_errors"]
+    return errors
+
+
 def paste(page: Page, text: str) -> None:
-    page.goto(f"{page.base_url}/shows/late-show/import/")  # type: ignore[attr-defined]
     page.get_by_label("Paste a run-sheet or recap post").fill(text)
     page.get_by_role("button", name="Preview").click()
 
@@ -62,7 +68,7 @@ def test_the_late_show_preview_shows_number_guests_and_whom_each_question_is_for
 
     expect(page.locator("#episode-title")).to_have_value("Widgets and gadgets")
     assert Episode.objects.get().number == 112
-    assert page.js_errors == []  # type: ignore[attr-defined]
+    assert js_errors(page) == []
 
 
 def test_lines_kept_only_as_notes_are_listed_with_their_line_numbers(
@@ -77,12 +83,11 @@ def test_lines_kept_only_as_notes_are_listed_with_their_line_numbers(
     expect(kept.locator("tbody tr").first).to_contain_text("13")
     expect(kept.locator("tbody tr").first).to_contain_text("speakers: intro")
     shot(page, "import-preview-kept-as-notes")
-    assert page.js_errors == []  # type: ignore[attr-defined]
+    assert js_errors(page) == []
 
 
 def test_a_paste_over_the_limit_is_refused_in_the_page_and_stays(producer_page: Page) -> None:
     page = producer_page
-    page.goto(f"{page.base_url}/shows/late-show/import/")  # type: ignore[attr-defined]
     box = page.get_by_label("Paste a run-sheet or recap post")
     box.evaluate("(el) => { el.value = '# Late Show 1\\n' + 'x'.repeat(600000); }")
 
@@ -92,4 +97,4 @@ def test_a_paste_over_the_limit_is_refused_in_the_page_and_stays(producer_page: 
     assert box.evaluate("(el) => el.value.length") == 600_014
     shot(page, "import-paste-too-long")
     assert not Episode.objects.exists()
-    assert page.js_errors == []  # type: ignore[attr-defined]
+    assert js_errors(page) == []
