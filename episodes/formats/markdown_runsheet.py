@@ -843,9 +843,13 @@ def read_news(body: list[Line], notes: Notes) -> list[NewsDoc]:
             if URL_ONLY.match(next_text) and not listed:
                 label = content.rstrip(":").strip()
                 continue
-            if content.endswith(":") and next_text and not strip_bullet(following.text)[0]:
+            if (
+                following is not None
+                and content.endswith(":")
+                and next_text
+                and not strip_bullet(following.text)[0]
+            ):
                 # "hoot update:" then a line of text: one text-only item.
-                assert following is not None
                 items.append(NewsDoc(title=f"{content} {next_text}"))
                 index += 1
             else:
