@@ -260,3 +260,13 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
 
     assert f"{big}: is 3,000,017 bytes; the limit is 2,000,000." in err.getvalue()
     assert not Episode.objects.exists()
+
+
+def test_dry_run_prints_the_preview_summary_with_the_lines_kept_as_notes() -> None:
+    out, _err = run(FIXTURES / "talk-show-12.md", "--dry-run", "--show", "talk-show")
+
+    assert "  number: 12\n" in out
+    assert "  people: Sam (host), Dana Li (guest), Omar Haddad (guest)\n" in out
+    assert "       - to both (Dana Li and Omar Haddad): What surprised you most?\n" in out
+    assert "    line 13, in the notes of “speaker intro”: speakers: intro\n" in out
+    assert not Episode.objects.exists()
