@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 
 from showrunner import bounds
 
@@ -257,6 +257,21 @@ class ImportForm(forms.Form):
     replace = forms.BooleanField(
         required=False, label="Replace the episode with the same number if there is one"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # No maxlength on the box: a browser would cut a longer paste short without a word.
+        # static/js/import-form.js says it is too long instead, and the server checks again.
+        attrs = self.fields["text"].widget.attrs
+        attrs.pop("maxlength", None)
+        attrs["data-max-characters"] = str(MAX_CHARACTERS)
+        # A NUL in a paste is reported by the reader with its line ("is this a binary
+        # file?"), not as a bare form error.
+        text = self.fields["text"]
+        text.validators = [
+            v for v in text.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        self.fields["upload"].widget.attrs["data-max-bytes"] = str(MAX_FILE_BYTES)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

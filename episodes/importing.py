@@ -1,11 +1,15 @@
-"""Saving a parsed :class:`EpisodeDocument` as an episode, all or nothing."""
+"""Saving a parsed :class:`EpisodeDocument` as an episode, all or nothing; and the preview of
+what saving would do."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 
 from speakers.models import Speaker
 
-from .formats.document import EVERYONE, EpisodeDocument, validate
+from .formats.document import EVERYONE, EpisodeDocument, SpeakerDoc, validate
+from .formats.summary import ROLE_NAMES, ImportSummary, summarize
 from .models import Appearance, Episode, NewsItem, Question, Segment, Show
 
 
@@ -119,3 +123,32 @@ def existing_speaker(show: Show, name: str, is_group: bool) -> Speaker | None:
         .order_by("pk")
         .first()
     )
+
+
+@dataclass
+class ImportPreview:
+    """One document as the import preview (``templates/episodes/_import_preview.html``) shows
+    it: the summary of what will be saved, the episode of the same number it would replace, and
+    each person with their role's name and the show's speaker an import would reuse (None: a
+    new speaker)."""
+
+    doc: EpisodeDocument
+    summary: ImportSummary
+    existing: Episode | None
+    people: list[tuple[SpeakerDoc, str, Speaker | None]]
+
+
+def import_previews(show: Show, docs: list[EpisodeDocument]) -> list[ImportPreview]:
+    """The previews of documents read for ``show`` (any reader: run-sheet, JSON, spreadsheet)."""
+    return [
+        ImportPreview(
+            doc=doc,
+            summary=summarize(doc),
+            existing=show.episodes.filter(number=doc.number).first() if doc.number else None,
+            people=[
+                (p, ROLE_NAMES.get(p.role, p.role), existing_speaker(show, p.name, p.is_group))
+                for p in doc.speakers
+            ],
+        )
+        for doc in docs
+    ]

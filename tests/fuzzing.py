@@ -91,6 +91,10 @@ TOKENS = [
     "\r\n", "\r", "\x00", "\u202e", "\ufeff", "🎙️", "<script>alert(1)</script>", "{{ x }}",
     "\x07", "\x1b[31m", "\x85", "\x7f", "December 31, 9999", "January 1, 1", "Episode 999999",
     "Episode 1000000", "Episode 9223372036854775807", "(1440 mins)", "(1441 mins)", "(24 h)",
+    "Late Show 112 — ", "Show #27", "Show -5", "Show #0", "Show 99999999999999999999", "Kind: ",
+    "Kind: questions", "speakers: Ana Lopez, Ben Ode", "guests: Ana and Ben Ode", "Both: ",
+    "(ten minutes)", "(five mins)", "(-5 mins)", " at 20:00 UTC+01:00", " at 25:61 UTC+99:00",
+    "Chat with Dana", "Dana Li joins us to ", "**Is it worth it? (5 mins)**", "> ", "Pass to ",
 ]  # fmt: skip
 
 # -- the classes of value that once broke pages after they were saved (issue 11, part 4) -----
@@ -168,6 +172,8 @@ def written_runsheet(draw: st.DrawFn) -> str:
                 f"# Talk Show Episode {number}, {day:%B} {day.day}, {day.year}",
                 f"# Episode {number} - {day:%b} {day.day} {day.year}",
                 f"## {day.isoformat()}",
+                f"# Late Show {number} — {day:%b} {day.day}, {day.year} at 20:00 UTC+01:00",
+                f"# Show #{number}",
                 "# " + draw(st.text(max_size=40)),
             ]
         )
@@ -176,6 +182,8 @@ def written_runsheet(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 6))):
         title = draw(st.text(min_size=1, max_size=40).filter(lambda t: "\n" not in t))
         lines += ["", f"**{title}**{draw(DURATION)}"]
+        if draw(st.booleans()):
+            lines.append(f"{draw(st.sampled_from(['speakers', 'guests', 'Kind']))}: {draw(NAMES)}")
         for _ in range(draw(st.integers(0, 4))):
             who = draw(NAMES)
             lines.append(f"- {who}: {draw(st.text(max_size=60))}?")

@@ -58,11 +58,18 @@ def read(
 
 
 def read_checked(
-    text: str, *, today: date, number: int | None, show_slug: str, show_name: str
+    text: str,
+    *,
+    today: date,
+    number: int | None,
+    show_slug: str,
+    show_name: str,
+    path: PurePath | None = None,
 ) -> tuple[list[EpisodeDocument], str]:
     """:func:`read` for the import page, with the checks saving will make; the documents and
-    their JSON. Pure, so it can run in a worker process (``showrunner.isolated``)."""
-    docs = read(text, today=today, number=number, show=show_slug)
+    their JSON. ``path`` is an upload's file name, for its number. Pure, so it can run in a
+    worker process (``showrunner.isolated``)."""
+    docs = read(text, today=today, path=path, number=number, show=show_slug)
     for doc in docs:
         doc.show_name = show_name
         episode_json.load(episode_json.dump(doc))

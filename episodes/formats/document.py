@@ -70,6 +70,15 @@ class NewsDoc:
 
 
 @dataclass
+class KeptAsNotes:
+    """A line of the source that no field holds: kept word for word in ``where``."""
+
+    line: int  # 1-based, in the document read
+    text: str
+    where: str  # "the notes of “Wrap up”", "the episode's description"
+
+
+@dataclass
 class EpisodeDocument:
     show_name: str = ""
     show_slug: str = ""
@@ -87,6 +96,9 @@ class EpisodeDocument:
     speakers: list[SpeakerDoc] = field(default_factory=list)
     segments: list[SegmentDoc] = field(default_factory=list)
     news: list[NewsDoc] = field(default_factory=list)
+    # What a reader could only keep as notes, line by line, so a preview can show it apart.
+    # Not part of the episode: never saved, never written, not compared.
+    kept_as_notes: list[KeptAsNotes] = field(default_factory=list, compare=False, repr=False)
 
     def speaker_names(self) -> list[str]:
         return [speaker.name for speaker in self.speakers]

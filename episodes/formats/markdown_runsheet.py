@@ -18,14 +18,19 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
+from datetime import timezone as dt_timezone
 
 import re2
 from django.utils.text import slugify
 
+from showrunner import bounds
+
 from .document import (
     EVERYONE,
     EpisodeDocument,
+    KeptAsNotes,
     NewsDoc,
     ParseError,
     QuestionDoc,
@@ -63,10 +68,27 @@ HEADING = re.compile(r"^(?P<hashes>#{1,6})(?P<text>.*)$")
 EPISODE = re.compile(
     r"^(?P<show>.*?)\b(?:Episode|Ep\.?)\s*(?:#\s*)?(?P<number>\d+)\b(?P<rest>.*)$", re.IGNORECASE
 )
+# "Late Show 112", "Show #27": the first run of digits in a heading that "Episode" did not match.
+DIGITS = re.compile(r"\d+")
+# A time after the date, written by the exporter: "at 20:00 UTC+01:00" (the offset is needed:
+# a run-sheet does not say its show's time zone).
+TIME = re.compile(
+    r"^[\s,]*at\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})\s+UTC(?:(?P<sign>[+-])(?P<oh>\d{2}):(?P<om>\d{2}))?"
+)
 DURATION = re.compile(
     r"\(\s*(?P<min>\d+)\s*(?:(?:-|–|—|to)\s*(?P<max>\d+)\s*)?min(?:ute)?s?\.?\s*\)",
     re.IGNORECASE,
 )
+# Durations the reader cannot take, refused with their line rather than read as title text.
+WORDY_DURATION = re.compile(
+    r"\(\s*(?P<amount>-\s*\d+|[a-z]+(?:-[a-z]+)?)\s*min(?:ute)?s?\.?\s*\)", re.IGNORECASE
+)
+NUMBER_WORDS = {
+    "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "forty-five", "fifty", "sixty",
+    "few", "several", "some",
+}  # fmt: skip
+MAX_DURATION_DIGITS = 5
 HOOK_LABEL = re.compile(r"^(?P<minutes>\d+)\s*min(?:ute)?s?\.?\s+(?:hook|intro)\b", re.IGNORECASE)
 URL_ONLY = re.compile(r"^<?(?P<url>https?://\S+?)>?$", re.IGNORECASE)
 URL_ANYWHERE = re.compile(r"https?://[^\s<>()\[\]]+", re.IGNORECASE)
@@ -80,6 +102,21 @@ ROLE_LINE = re.compile(
     r"^(?P<role>hosts?|co-?hosts?|guests?|presenters?|producers?|speakers?)\s*:\s*(?P<names>.+)$",
     re.IGNORECASE,
 )
+# "Kind: questions" right under a segment heading: written by the exporter when the title alone
+# would give another kind.
+KIND_LINE = re.compile(r"^kind\s*:\s*(?P<kind>[a-z][a-z _-]{0,19})$", re.IGNORECASE)
+KIND_LABELS = {
+    "hook": "hook",
+    "news": "news",
+    "intro": "intro",
+    "questions": "questions",
+    "demo": "demo",
+    "wrap_up": "wrap up",
+    "other": "other",
+}
+KIND_BY_LABEL = {label.replace(" ", ""): kind for kind, label in KIND_LABELS.items()}
+# One name alone, as a role line lists them ("speakers: Ana Lopez, Ben Ode").
+ONE_NAME = re.compile(NAME)
 ROLE_WORDS = {
     "host": "host",
     "cohost": "co_host",
@@ -117,7 +154,8 @@ KIND_KEYWORDS = [
     (
         "questions",
         re.compile(
-            r"question|discussion|\bdiscuss\b|\bq\s*[/&]\s*a\b|\bqna\b|\bama\b|interview|deep dive",
+            r"question|discussion|\bdiscuss\b|\bchat\b|\bq\s*[/&]\s*a\b|\bqna\b|\bama\b"
+            r"|interview|deep dive",
             re.I,
         ),
     ),
@@ -155,6 +193,8 @@ class RawSegment:
     heading: Heading
     line: int
     body: list[Line] = field(default_factory=list)
+    kind_line: int | None = None
+    has_text: bool = False  # a non-blank line in the body: a "Kind:" line after it is a note
 
 
 def heading_text(heading: re.Match[str]) -> str:
@@ -198,8 +238,16 @@ def duration_of(text: str, line: int) -> tuple[re.Match[str] | None, int | None,
     if not matches:
         return None, None, None
     match = matches[-1]
+    if max(len(match.group("min")), len(match.group("max") or "")) > MAX_DURATION_DIGITS:
+        raise ParseError(f"The duration “{match.group(0)[:40]}” is far too long.", line)
     low = int(match.group("min")) * 60
     high = int(match.group("max")) * 60 if match.group("max") else low
+    if high > bounds.LONGEST_SECONDS:
+        raise ParseError(
+            f"The duration “{match.group(0)}” is longer than a day: a segment is planned in "
+            "minutes.",
+            line,
+        )
     if high < low:
         raise ParseError(
             f"The duration “{match.group(0)}” runs backwards: write the shorter time first.", line
@@ -256,7 +304,9 @@ def heading_of(line: Line) -> Heading | None:
     if not title or len(title) > 100 or URL_ANYWHERE.search(title):
         return None
     if match:
-        if title.endswith("?"):
+        # "**Is the new release worth it? (5 mins)**" is a segment; a plain line ending in "?"
+        # with a duration is still a question.
+        if title.endswith("?") and not bold and hashed is None:
             return None
         return Heading(title, kind_of(title), low, high)
     label = title.lower().rstrip(":").strip()
@@ -285,25 +335,19 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, object], int]:
         return found, index
     heading = heading_text(hashed)
     found["heading_line"] = lines[index].number
-    episode = EPISODE.match(heading)
-    if episode:
-        show = episode.group("show").strip().strip(" -–—:,")
+    line_number = lines[index].number
+    numbered = numbered_heading(heading, line_number)
+    if numbered is not None:
+        show, number, rest = numbered
         if show:
             found["show"] = show
-        found["number"] = int(episode.group("number"))
-        rest = episode.group("rest").strip()
-        day = parse_date(rest, lines[index].number)
-        if day is not None:
-            found["date"] = day
-            rest = DATE.sub("", rest, count=1)
-        rest = rest.strip(" ,")
+        found["number"] = number
+        rest = date_and_time(rest.strip(), line_number, found).strip(" ,")
         title = re.sub(r"^[-–—:|]\s*", "", rest).strip()
         if title:
             found["title"] = title
     else:
-        day = parse_date(heading, lines[index].number)
-        if day is not None:
-            found["date"] = day
+        date_and_time(heading, line_number, found)
     index += 1
     if "date" not in found:
         following = next_content(lines, index)
@@ -318,6 +362,80 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, object], int]:
     return found, index
 
 
+def date_and_time(text: str, line: int, found: dict[str, object]) -> str:
+    """The date in a heading, and the time right after it ("at 20:00 UTC+01:00"), into
+    ``found``; returns the text without them."""
+    date_match = DATE.search(text)
+    day = parse_date(text, line)
+    if day is None or date_match is None:
+        return text
+    found["date"] = day
+    after = text[date_match.end() :]
+    time = TIME.match(after)
+    if time is not None:
+        found["starts_at"] = start_time(day, time, line)
+        after = after[time.end() :]
+    return text[: date_match.start()] + after
+
+
+def numbered_heading(heading: str, line: int) -> tuple[str, int, str] | None:
+    """Show, number and the rest of a heading that numbers its episode: "Talk Show Episode 12,
+    ...", "Ep. 3", "Late Show 112 — Feb 3, 2023", "Show #27". A number that is the day of a date
+    ("# March 3, 2021") is not an episode number."""
+    episode = EPISODE.match(heading)
+    if episode:
+        show, digits, rest = episode.group("show"), episode.group("number"), episode.group("rest")
+        before = heading[: episode.start("number")]
+    else:
+        found = DIGITS.search(heading)
+        if found is None:
+            return None
+        before, digits, rest = heading[: found.start()], found.group(), heading[found.end() :]
+        show = before.rstrip().removesuffix("#")
+        words = show.lower().replace(".", " ").split()
+        if not words or words[-1] in MONTHS or not any(c.isalpha() for c in show):
+            return None
+    if before.rstrip(" #").endswith(("-", "−")) and not before.rstrip(" #")[-2:-1].isalnum():
+        raise ParseError("Episode numbers start at 1; the heading's number is negative.", line)
+    if len(digits) > len(str(bounds.LARGEST_EPISODE_NUMBER)) or int(digits) > (
+        bounds.LARGEST_EPISODE_NUMBER
+    ):
+        shown = digits if len(digits) <= 20 else f"{digits[:20]}…"
+        raise ParseError(
+            f"The episode number {shown} is too large: at most {bounds.LARGEST_EPISODE_NUMBER:,}.",
+            line,
+        )
+    if int(digits) < 1:
+        raise ParseError("Episode numbers start at 1.", line)
+    return show.strip().strip(" -–—:,#"), int(digits), rest
+
+
+def start_time(day: date, time: re.Match[str], line: int) -> datetime:
+    hour, minute = int(time.group("hour")), int(time.group("minute"))
+    if hour > 23 or minute > 59:
+        raise ParseError(f"“{time.group(0).strip()}” is not a time of day.", line)
+    offset = timedelta(0)
+    if time.group("sign"):
+        offset = timedelta(hours=int(time.group("oh")), minutes=int(time.group("om")))
+        if offset >= timedelta(hours=24):
+            raise ParseError(f"“{time.group(0).strip()}” has an impossible UTC offset.", line)
+        if time.group("sign") == "-":
+            offset = -offset
+    return datetime.combine(day, dt_time(hour, minute), tzinfo=dt_timezone(offset))
+
+
+def role_line(text: str) -> tuple[str, list[str]] | None:
+    """``speakers: Ana Lopez, Ben Ode`` → ("guest", [...]); None when the line is not one, or
+    names no one ("speakers: intro" is a placeholder)."""
+    match = ROLE_LINE.match(text)
+    if not match:
+        return None
+    names = split_names(match.group("names"))
+    if not names or not all(ONE_NAME.fullmatch(n) or TEAM.match(n) for n in names):
+        return None
+    return ROLE_WORDS.get(match.group("role").lower().rstrip("s"), "guest"), names
+
+
 def is_title_line(lines: list[Line], index: int) -> bool:
     line = lines[index]
     text = line.text
@@ -329,7 +447,8 @@ def is_title_line(lines: list[Line], index: int) -> bool:
         or is_bullet(text)
     ):
         return False
-    if len(text) > 100 or text.endswith((".", "?", "!", ":")) or len(text.split()) > 16:
+    # A title can be a question ("Can widgets fly?"), standing alone like any title.
+    if len(text) > 100 or text.endswith((".", "!", ":")) or len(text.split()) > 16:
         return False
     # A title stands alone; a line that runs on into more prose is the hook.
     after = lines[index + 1] if index + 1 < len(lines) else None
@@ -396,6 +515,7 @@ def parse(
     lines = split_lines(text)
     if not any(not line.blank for line in lines):
         raise ParseError("The file is empty.")
+    check_lines(lines)
     header, index = parse_header(lines)
     doc = EpisodeDocument()
     if header.get("show"):
@@ -405,6 +525,8 @@ def parse(
         doc.show_slug = show
     doc.number = number if number is not None else header.get("number")  # type: ignore[assignment]
     doc.air_date = header.get("date")  # type: ignore[assignment]
+    starts_at = header.get("starts_at")
+    doc.starts_at = starts_at if isinstance(starts_at, datetime) else None
     doc.title = str(header.get("title", ""))
 
     cast = Cast()
@@ -448,7 +570,7 @@ def parse_preamble(
             break
         text = line.text
         label = HOOK_LABEL.match(text)
-        role_line = ROLE_LINE.match(text)
+        role_line = read_role_line(text)
         if label:
             start = next_content(lines, index + 1)
             block, index = paragraph(lines, start) if start is not None else ([], index + 1)
@@ -463,13 +585,12 @@ def parse_preamble(
             preamble.extend(block)
             continue
         if role_line:
-            role = ROLE_WORDS.get(role_line.group("role").lower().rstrip("s"), "guest")
-            for name in split_names(role_line.group("names")):
-                cast.add(name, role, is_group=bool(TEAM.match(name)))
+            add_role_line(cast, role_line)
             index += 1
             continue
         if URL_ONLY.match(text):
             description.append(text)
+            keep(doc, line, "the episode's description")
             index += 1
             continue
         block, index = paragraph(lines, index)
@@ -478,8 +599,50 @@ def parse_preamble(
             doc.hook = join_text(block)
         else:
             description.append(join_text(block))
+            for kept in block:
+                keep(doc, kept, "the episode's description")
     doc.description = "\n\n".join(description)
     return preamble, hook_segment, index
+
+
+def read_role_line(text: str) -> tuple[str, list[str]] | None:
+    return role_line(text)
+
+
+def add_role_line(cast: Cast, found: tuple[str, list[str]]) -> None:
+    role, names = found
+    for name in names:
+        cast.add(name, role, is_group=bool(TEAM.match(name)))
+
+
+def keep(doc: EpisodeDocument, line: Line, where: str) -> None:
+    doc.kept_as_notes.append(KeptAsNotes(line=line.number, text=line.text, where=where))
+
+
+def check_lines(lines: list[Line]) -> None:
+    """Refuse, naming the line, what would otherwise be read as text: control characters (a
+    binary file) and durations the reader cannot count ("(ten minutes)", "(-5 mins)")."""
+    for line in lines:
+        problem = bounds.text_problem(line.raw)
+        if problem is not None:
+            raise ParseError(
+                f"The line {problem.removesuffix('.')}: is this a binary file? A run-sheet is "
+                "plain text.",
+                line.number,
+            )
+        wordy = WORDY_DURATION.search(line.text)
+        if wordy is None:
+            continue
+        amount = " ".join(wordy.group("amount").lower().split())
+        if not amount.startswith("-") and amount not in NUMBER_WORDS:
+            continue
+        probe = line.raw[: wordy.start()] + "(1 min)" + line.raw[wordy.end() :]
+        if heading_of(Line(number=line.number, raw=probe, indent=line.indent)) is not None:
+            raise ParseError(
+                f"The duration “{wordy.group(0)}” is not one the importer can count: write "
+                "whole minutes in digits, e.g. (10 mins) or (15-20 mins).",
+                line.number,
+            )
 
 
 def split_segments(lines: list[Line], index: int) -> list[RawSegment]:
@@ -489,14 +652,28 @@ def split_segments(lines: list[Line], index: int) -> list[RawSegment]:
         if heading is not None:
             segments.append(RawSegment(heading=heading, line=line.number))
         elif segments:
-            segments[-1].body.append(line)
+            raw = segments[-1]
+            kind = KIND_LINE.match(line.text)
+            label = kind.group("kind").lower().replace(" ", "").replace("-", "") if kind else ""
+            if label in KIND_BY_LABEL and not raw.has_text:
+                raw.heading.kind = KIND_BY_LABEL[label]  # "Kind: questions" under the heading
+                raw.kind_line = line.number
+                continue
+            raw.body.append(line)
+            raw.has_text = raw.has_text or not line.blank
     return segments
 
 
 def gather_cast(cast: Cast, hook: str, preamble: list[Line], segments: list[RawSegment]) -> None:
     cast.gather_from_prose(hook)
+    cast.gather_from_prose(join_text(preamble))
     for line in preamble:
         cast.gather_from_line(line.text)
+    for raw in segments:
+        for line in raw.body:
+            found = read_role_line(line.text)
+            if found is not None:
+                add_role_line(cast, found)
     teams: Counter[str] = Counter()
     for raw in segments:
         cast.gather_from_line(raw.heading.title)
@@ -527,22 +704,43 @@ def build_segment(raw: RawSegment, doc: EpisodeDocument, cast: Cast) -> SegmentD
         # run-sheet shows in its own column; a longer cue stays in the notes.
         if OWNER_LINE.fullmatch(line.text) and cast.owner_from_cue(line.text):
             segment.owner = cast.owner_from_cue(line.text)
-        else:
+        elif read_role_line(line.text) is None:  # "speakers: Ana Lopez, Ben Ode" names guests
             body.append(line)
-    base = min((line.indent for line in body if not line.blank), default=0)
-    notes: list[str] = []
+    notes = Notes(base=min((line.indent for line in body if not line.blank), default=0))
     if heading.kind == "news":
-        doc.news.extend(read_news(body, notes, base))
+        doc.news.extend(read_news(body, notes))
     elif heading.kind in QUESTION_KINDS:
-        segment.questions = read_questions(body, notes, cast, base)
+        segment.questions = read_questions(body, notes, cast)
     else:
-        notes.extend(note_text(line, base) for line in body)
+        for line in body:
+            notes.add(line)
     for line in body:
-        owner = cast.owner_from_cue(line.text)
+        # A quoted line ("> Pass to Dana") is a note as written, never a cue.
+        owner = None if line.text.startswith(">") else cast.owner_from_cue(line.text)
         if owner and segment.owner is None:
             segment.owner = owner
-    segment.notes = tidy_notes(notes)
+    segment.notes = tidy_notes(notes.texts)
+    where = f"the notes of “{segment.title}”"
+    doc.kept_as_notes.extend(
+        KeptAsNotes(line=line.number, text=line.text, where=where) for line in notes.lines
+    )
     return segment
+
+
+class Notes:
+    """A segment's note lines as kept, and the source lines they came from."""
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.texts: list[str] = []
+        self.lines: list[Line] = []
+
+    def add(self, line: Line) -> None:
+        if line.blank:
+            self.texts.append("")
+            return
+        self.texts.append(note_text(line, self.base))
+        self.lines.append(line)
 
 
 def strip_bullet(text: str) -> tuple[str | None, str]:
@@ -552,7 +750,7 @@ def strip_bullet(text: str) -> tuple[str | None, str]:
     return None, text.strip()
 
 
-def read_questions(body: list[Line], notes: list[str], cast: Cast, base: int) -> list[QuestionDoc]:
+def read_questions(body: list[Line], notes: Notes, cast: Cast) -> list[QuestionDoc]:
     questions: list[QuestionDoc] = []
     current: QuestionDoc | None = None
     current_is_plain = False
@@ -561,15 +759,15 @@ def read_questions(body: list[Line], notes: list[str], cast: Cast, base: int) ->
     for line in body:
         if line.blank:
             adjacent = False
-            notes.append("")
+            notes.add(line)
             continue
         text = line.text
         marker, content = strip_bullet(text)
         if text.startswith(">") or is_stage_direction(text):
-            notes.append(note_text(line, base))
+            notes.add(line)
             continue
         if cast.owner_from_cue(text) and marker in (None, "-", "*", "+"):
-            notes.append(note_text(line, base))  # "Pass to Dana for the demo." is a cue
+            notes.add(line)  # "Pass to Dana for the demo." is a cue
             continue
         sub_item = marker is not None and (
             marker.startswith("--") or (current is not None and nested(line.indent, current_indent))
@@ -589,7 +787,7 @@ def read_questions(body: list[Line], notes: list[str], cast: Cast, base: int) ->
             continue
         # A sub-topic ("Components:") or a remark: the segment's notes, and the end of the
         # current question, so the bullets after it are questions of their own.
-        notes.append(note_text(line, base))
+        notes.add(line)
         current = None
         current_is_plain = False
     return questions
@@ -604,7 +802,7 @@ def add_note(question: QuestionDoc, text: str) -> None:
     question.notes = f"{question.notes}\n{text}" if question.notes else text
 
 
-def read_news(body: list[Line], notes: list[str], base: int) -> list[NewsDoc]:
+def read_news(body: list[Line], notes: Notes) -> list[NewsDoc]:
     """News items: one per URL, titled by its label when it has one; text-only items too.
 
     A label can share the URL's line (``label: URL``, ``[label](URL)``), or stand on the line
@@ -623,7 +821,7 @@ def read_news(body: list[Line], notes: list[str], base: int) -> list[NewsDoc]:
             continue
         text = line.text
         if text.startswith(">") or is_stage_direction(text):
-            notes.append(note_text(line, base))
+            notes.add(line)
             continue
         marker, content = strip_bullet(text)
         if (
@@ -640,12 +838,18 @@ def read_news(body: list[Line], notes: list[str], base: int) -> list[NewsDoc]:
             # No URL on this line: a label for the URL(s) on the next lines, or a text item.
             following = body[index] if index < len(body) else None
             next_text = strip_bullet(following.text)[1] if following and not following.blank else ""
-            if URL_ONLY.match(next_text):
+            # Two items in a list ("- Conference next week", "- https://...") stay two items.
+            listed = marker is not None and following is not None and is_bullet(following.text)
+            if URL_ONLY.match(next_text) and not listed:
                 label = content.rstrip(":").strip()
                 continue
-            if content.endswith(":") and next_text and not strip_bullet(following.text)[0]:
+            if (
+                following is not None
+                and content.endswith(":")
+                and next_text
+                and not strip_bullet(following.text)[0]
+            ):
                 # "hoot update:" then a line of text: one text-only item.
-                assert following is not None
                 items.append(NewsDoc(title=f"{content} {next_text}"))
                 index += 1
             else:
@@ -676,6 +880,12 @@ def news_items(content: str, label: str | None) -> list[NewsDoc]:
 
 
 # -- writing ---------------------------------------------------------------------------------
+#
+# One writer, in the seeds' shape, whatever the episode was read from: the heading
+# "# Show Episode N, Month D, YYYY", the title, the people as role lines, the hook (after
+# "N min hook to today's show." when the episode opens with its hook segment), then each segment
+# as "**Title** (N mins)". What a run-sheet would read differently is quoted ("> ") or said
+# ("Kind: demo", "Pass to Dana Li."), so that reading an export gives the episode back.
 
 
 def format_minutes(low: int | None, high: int | None) -> str | None:
@@ -689,80 +899,123 @@ def format_minutes(low: int | None, high: int | None) -> str | None:
     return f"({low // 60}-{high // 60} mins)"
 
 
-def render(doc: EpisodeDocument) -> str:
-    """A run-sheet in the tidy shape, which :func:`parse` reads back to the same facts."""
-    out: list[str] = []
+ROLE_HEADINGS = (
+    ("host", "Hosts"),
+    ("co_host", "Co-hosts"),
+    ("guest", "Guests"),
+    ("presenter", "Presenters"),
+    ("producer", "Producers"),
+)
+
+
+def heading_line(doc: EpisodeDocument) -> str:
     heading = f"# {doc.show_name or 'Show'}"
     if doc.number is not None:
         heading += f" Episode {doc.number}"
     if doc.air_date is not None:
         heading += f", {doc.air_date:%B} {doc.air_date.day}, {doc.air_date.year}"
-    out.append(heading)
+        if doc.starts_at is not None:
+            heading += f" at {doc.starts_at:%H:%M} {utc_offset(doc.starts_at)}"
+    return heading
+
+
+def utc_offset(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def opening_hook(doc: EpisodeDocument) -> SegmentDoc | None:
+    """The first segment, when it is the hook the "N min hook" label stands for."""
+    first = doc.segments[0] if doc.segments else None
+    if (
+        first is not None
+        and first.kind == "hook"
+        and first.title == "Hook"
+        and doc.hook
+        and first.notes == doc.hook
+        and first.owner is None
+        and not first.questions
+        and first.planned_seconds is not None
+        and first.planned_seconds == first.planned_max_seconds
+        and first.planned_seconds >= 60
+        and first.planned_seconds % 60 == 0
+    ):
+        return first
+    return None
+
+
+def render(doc: EpisodeDocument) -> str:
+    """A run-sheet in the seeds' shape, which :func:`parse` reads back to the same facts."""
+    out: list[str] = [heading_line(doc)]
     if doc.title:
         out.append(safe_title(doc.title))
     out.append("")
     roles: dict[str, list[str]] = {}
     for speaker in doc.speakers:
         roles.setdefault(speaker.role, []).append(speaker.name)
-    for role, label in (
-        ("host", "Hosts"),
-        ("co_host", "Co-hosts"),
-        ("guest", "Guests"),
-        ("presenter", "Presenters"),
-        ("producer", "Producers"),
-    ):
+    for role, label in ROLE_HEADINGS:
         if roles.get(role):
             out.append(f"{label}: {', '.join(roles[role])}")
     if roles:
         out.append("")
-    if doc.description:
-        out.extend([*protect_lines(doc.description.splitlines(), question_kind=False), ""])
-    hook_segment = next((s for s in doc.segments if s.kind == "hook"), None)
+    hook_segment = opening_hook(doc)
     if hook_segment is not None:
-        minutes = (hook_segment.planned_seconds or 60) // 60 or 1
+        minutes = (hook_segment.planned_seconds or 60) // 60
         out.append(f"{minutes} min hook to today's show.")
     if doc.hook:
-        out.extend([doc.hook, ""])
+        out.extend([*doc.hook.splitlines(), ""])
+    if doc.description:
+        out.extend([*protect_lines(doc.description.splitlines(), kind="other"), ""])
+    pair = guest_pair(doc)
     news_written = False
     for segment in doc.segments:
         if segment is hook_segment:
             continue
         duration = format_minutes(segment.planned_seconds, segment.planned_max_seconds)
         title = segment.title.replace("*", "")
-        out.append(f"**{title} {duration}**" if duration else f"**{title}**")
+        out.append(f"**{title}** {duration}" if duration else f"**{title}**")
+        if kind_of(title) != segment.kind:
+            out.append(f"Kind: {KIND_LABELS.get(segment.kind, 'other')}")
         if segment.kind == "news" and not news_written:
             out.extend(render_news(doc.news))
             news_written = True
-        question_kind = segment.kind in QUESTION_KINDS
         if segment.notes:
-            out.extend(protect_lines(segment.notes.splitlines(), question_kind=question_kind))
-        if segment.owner and not PASS_TO_ANY.search(segment.notes):
+            out.extend(protect_lines(segment.notes.splitlines(), kind=segment.kind))
+        if segment.owner:
             out.append(f"Pass to {segment.owner}.")  # read back as the owner, not as a note
-        if question_kind:
-            for question in segment.questions:
-                out.append(f"- {render_prefix(question.addressed_to)}{question.text}")
-                for note in question.notes.splitlines():
-                    if note.strip():
-                        out.append(f"    - {note.strip()}")
+        for question in segment.questions:
+            out.append(f"- {render_prefix(question.addressed_to, pair)}{question.text}")
+            for note in question.notes.splitlines():
+                if note.strip():
+                    out.append(f"    - {note.strip()}")
         out.append("")
     if doc.news and not news_written:
         out.extend(["**News**", *render_news(doc.news), ""])
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-PASS_TO_ANY = re.compile(r"\bPass\s+(?:it\s+)?(?:over\s+)?to\s+[A-Z]")
+def guest_pair(doc: EpisodeDocument) -> list[str] | None:
+    """The two guests "Both:" stands for, as the reader counts them (:meth:`Cast.guest_pair`)."""
+    guests = [s.name for s in doc.speakers if s.role == "guest" and not s.is_group]
+    return guests if len(guests) == 2 else None
 
 
 def safe_title(title: str) -> str:
-    return title.rstrip(".?!:")
+    return title.rstrip(".!:")
 
 
-def render_prefix(addressed_to: list[str]) -> str:
+def render_prefix(addressed_to: list[str], pair: list[str] | None = None) -> str:
     if not addressed_to:
         return ""
     if addressed_to == [EVERYONE]:
         return "all: "
-    return " and ".join(addressed_to) + ": "
+    if pair is not None and addressed_to == pair:
+        return "Both: "
+    # "Dana Li and widget team" would read as the name of one team: a comma keeps them apart.
+    joiner = ", " if any(TEAM.match(name) for name in addressed_to) else " and "
+    return joiner.join(addressed_to) + ": "
 
 
 def render_news(news: list[NewsDoc]) -> Iterator[str]:
@@ -778,16 +1031,31 @@ def render_news(news: list[NewsDoc]) -> Iterator[str]:
                 yield f"    - {note.strip()}"
 
 
-def protect_lines(lines: list[str], *, question_kind: bool) -> list[str]:
-    """Quote note lines that would otherwise read back as a heading, question or item."""
+def protect_lines(lines: list[str], *, kind: str) -> list[str]:
+    """Quote note lines that would otherwise read back as something else: a heading, a
+    question, a news item, a cue, a role line, a kind."""
     protected = []
     for line in lines:
+        text = line.strip()
         probe = Line(number=0, raw=line, indent=len(line) - len(line.lstrip(" ")))
+        try:
+            heading = heading_of(probe) is not None
+        except ParseError:
+            heading = True
         risky = (
-            heading_of(probe) is not None
-            or HOOK_LABEL.match(line.strip())
-            or line.strip().startswith(">")
-            or (question_kind and (line.strip().endswith("?") or is_bullet(line.strip())))
+            heading
+            or kind == "news"
+            or bool(HOOK_LABEL.match(text))
+            or text.startswith(">")
+            or bool(KIND_LINE.match(text))
+            or bool(OWNER_LINE.fullmatch(text))
+            or bool(PASS_TO_ANY.search(text))
+            or role_line(text) is not None
+            or bool(WORDY_DURATION.search(text))
+            or (kind in QUESTION_KINDS and (text.endswith("?") or is_bullet(text)))
         )
-        protected.append(f"> {line.strip()}" if risky and line.strip() else line)
+        protected.append(f"> {text}" if risky and text else line)
     return protected
+
+
+PASS_TO_ANY = re.compile(r"\bPass\s+(?:it\s+)?(?:over\s+)?to\s+[A-Z]")

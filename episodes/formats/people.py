@@ -58,6 +58,7 @@ NOT_A_NAME = {
     "now",
 }
 EVERYONE_WORDS = {"both", "all", "everyone", "everybody", "all of you", "both of you"}
+BOTH_WORDS = {"both", "both of you"}  # the two guests, when there are exactly two
 
 HOOK_PATTERNS = [
     # "Dana Li and Omar Haddad will join Sam to discuss ..."
@@ -219,6 +220,9 @@ class Cast:
     def addressees(self, who: str) -> list[str] | None:
         """Full names (or ``["all"]``) that ``who`` addresses, or None if it is not people."""
         key = " ".join(who.split()).strip(" .")
+        if key.lower() in BOTH_WORDS:
+            pair = self.guest_pair()
+            return [person.name for person in pair] if pair else [EVERYONE]
         if key.lower() in EVERYONE_WORDS:
             return [EVERYONE]
         if TEAM.match(key):
@@ -230,11 +234,17 @@ class Cast:
         found: list[str] = []
         for name in names:
             person = self.find(name)
-            if person is None or person.is_group:
+            # A team among other addressees only by its name ("Dana, widget team: ...").
+            if person is None or (person.is_group and not TEAM.match(name.strip())):
                 return None
             if person.name not in found:
                 found.append(person.name)
         return found
+
+    def guest_pair(self) -> list[Person] | None:
+        """The two guests "Both" addresses: only when the document names exactly two."""
+        guests = [p for p in self.people if p.role == "guest" and not p.is_group]
+        return guests if len(guests) == 2 else None
 
     def split_prefix(self, text: str) -> tuple[list[str], str]:
         """Addressees of a question line, and its text without the addressee prefix.

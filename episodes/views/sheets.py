@@ -241,7 +241,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.VIEW, queryset=episodes_for_export())
     return download(
         spreadsheet.to_csv(episode_document(episode)),
-        export_name(episode.show, episode.number, "csv"),
+        export_name(episode, "csv"),
         "text/csv; charset=utf-8",
     )
 
@@ -251,6 +251,6 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.VIEW, queryset=episodes_for_export())
     response = HttpResponse(spreadsheet.to_xlsx(episode_document(episode)), content_type=XLSX_TYPE)
-    name = export_name(episode.show, episode.number, "xlsx")
+    name = export_name(episode, "xlsx")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -2,9 +2,11 @@
 
 import json
 from functools import partial
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,11 +16,11 @@ from showrunner import isolated
 from showrunner.auth import Action, get_episode, get_show
 
 from ..exporting import episode_document, episodes_for_export
-from ..formats import ParseError, episode_json, markdown_runsheet, read_checked
+from ..formats import MAX_CHARACTERS, ParseError, episode_json, markdown_runsheet, read_checked
 from ..formats.spreadsheet import is_spreadsheet_name
 from ..forms import ImportForm
-from ..importing import AlreadyImported, existing_speaker, save_document
-from ..models import Show
+from ..importing import AlreadyImported, import_previews, save_document
+from ..models import Episode
 
 
 @login_required
@@ -26,20 +28,32 @@ from ..models import Show
 def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Parse what was pasted or uploaded and show it as it would be saved."""
     show = get_show(request.user, slug, Action.EDIT)
-    upload = request.FILES.get("upload")
+    try:
+        upload = request.FILES.get("upload")
+        form = ImportForm(request.POST or None, request.FILES or None)
+    except RequestDataTooBig:
+        form = ImportForm()
+        context: dict[str, object] = {"show": show, "form": form}
+        context["parse_error"] = ParseError(
+            f"What was sent is too large to read: a run-sheet is at most {MAX_CHARACTERS:,} "
+            "characters. Nothing was saved."
+        )
+        return render(request, "episodes/import.html", context, status=413)
     if request.method == "POST" and upload is not None and is_spreadsheet_name(upload.name or ""):
         from .sheets import import_sheet  # (a module that uses this one's helpers)
 
         return import_sheet(request, show.slug)  # CSV or .xlsx: to the column-mapping step
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"show": show, "form": form}
+    context = {"show": show, "form": form}
     if request.method == "POST" and form.is_valid():
+        filename = form.cleaned_data.get("filename")
         reading = partial(
             read_checked,
             today=timezone.localdate(),
             number=form.cleaned_data["number"],
             show_slug=show.slug,
             show_name=show.name,
+            # "07-notes.md": the number, when the document has none
+            path=PurePath(filename) if filename else None,
         )
         try:  # in a worker process: a slow document must not hold up the live screens
             docs, context["document"] = isolated.run(reading, form.cleaned_data["text"])
@@ -48,14 +62,7 @@ def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
         except isolated.IsolationError as exc:
             context["parse_error"] = ParseError(str(exc))
         else:
-            context["previews"] = [
-                (
-                    doc,
-                    show.episodes.filter(number=doc.number).first() if doc.number else None,
-                    [(p, existing_speaker(show, p.name, p.is_group)) for p in doc.speakers],
-                )
-                for doc in docs
-            ]
+            context["previews"] = import_previews(show, docs)
     return render(request, "episodes/import.html", context)
 
 
@@ -94,8 +101,17 @@ def download(content: str, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def export_name(show: Show, number: int | None, suffix: str) -> str:
-    return f"{show.slug}-{number if number is not None else 'draft'}.{suffix}"
+def export_name(episode: Episode, suffix: str) -> str:
+    """``late-show-112-2023-02-03.md``: the show, the number and the date; "draft" only for a
+    draft (``late-show-draft.md``)."""
+    parts = [episode.show.slug]
+    if episode.number is not None:
+        parts.append(str(episode.number))
+    if episode.air_date is not None:
+        parts.append(episode.air_date.isoformat())
+    if episode.status == Episode.Status.DRAFT:
+        parts.append("draft")
+    return f"{'-'.join(parts)}.{suffix}"
 
 
 @login_required
@@ -105,7 +121,7 @@ def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
     doc = episode_document(episode)
     return download(
         markdown_runsheet.render(doc),
-        export_name(episode.show, episode.number, "md"),
+        export_name(episode, "md"),
         "text/markdown; charset=utf-8",
     )
 
@@ -117,6 +133,6 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     data = episode_json.dump(episode_document(episode), time_zone=episode.show.time_zone)
     return download(
         json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-        export_name(episode.show, episode.number, "json"),
+        export_name(episode, "json"),
         "application/json",
     )

@@ -200,7 +200,7 @@ def test_import_a_pasted_run_sheet_through_the_preview(producer_page: Page, show
     preview = page.get_by_test_id("preview")
     expect(preview).to_contain_text("#30 Pasted In")
     expect(preview).to_contain_text("Dana Li: Why paste?")
-    expect(preview.locator("tbody tr")).to_have_count(4)
+    expect(page.get_by_test_id("preview-segments").locator("tbody tr")).to_have_count(4)
     assert not Episode.objects.filter(number=30).exists()
 
     page.get_by_role("button", name="Save 1 episode").click()

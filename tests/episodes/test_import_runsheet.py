@@ -47,7 +47,7 @@ def test_imports_a_run_sheet_with_everything_it_carries() -> None:
     general = episode.segments.get(position=4)
     assert [q.addressee_label for q in general.questions.all()] == [
         "Dana Li",
-        "Everyone",
+        "Dana Li and Omar Haddad",  # "Both:" with exactly two guests
         "Omar Haddad",
     ]
     assert [(n.position, n.title, n.url) for n in episode.news_items.all()] == [
@@ -80,8 +80,38 @@ def test_file_without_a_show_reports_how_to_give_one() -> None:
             stderr=err,
         )
 
-    assert "notes.md: show: cannot tell which show this is" in err.getvalue()
+    assert "notes.md: show: the document names no show and there is none yet" in err.getvalue()
     assert "give --show SLUG" in err.getvalue()
+    assert not Episode.objects.exists()
+
+
+def test_file_without_a_show_goes_into_the_only_show() -> None:
+    show = make_show(slug="late-show", name="Late Show")
+
+    out, _err = run(FIXTURES / "19-closed-heading" / "notes.md")
+
+    episode = Episode.objects.get()
+    assert (episode.show, episode.number) == (show, 19)
+    assert "imported Late Show #19" in out
+
+
+def test_file_without_a_show_among_several_names_the_shows() -> None:
+    make_show(slug="late-show", name="Late Show")
+    make_show(slug="early-show", name="Early Show")
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="1 of 1 file"):
+        call_command(
+            "import_runsheet",
+            str(FIXTURES / "19-closed-heading" / "notes.md"),
+            stdout=StringIO(),
+            stderr=err,
+        )
+
+    assert (
+        "the document names no show; give --show SLUG, one of: early-show (Early Show), "
+        "late-show (Late Show)." in err.getvalue()
+    )
     assert not Episode.objects.exists()
 
 
@@ -124,7 +154,7 @@ def test_dry_run_writes_nothing_and_json_prints_the_parsed_episodes() -> None:
     ]
     assert parsed[0]["segments"][3]["questions"][1] == {
         "text": "What surprised you most?",
-        "addressed_to": ["all"],
+        "addressed_to": ["Dana Li", "Omar Haddad"],
         "notes": "",
         "status": "planned",
     }
@@ -229,4 +259,14 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
         call_command("import_runsheet", str(big), stdout=StringIO(), stderr=err)
 
     assert f"{big}: is 3,000,017 bytes; the limit is 2,000,000." in err.getvalue()
+    assert not Episode.objects.exists()
+
+
+def test_dry_run_prints_the_preview_summary_with_the_lines_kept_as_notes() -> None:
+    out, _err = run(FIXTURES / "talk-show-12.md", "--dry-run", "--show", "talk-show")
+
+    assert "  number: 12\n" in out
+    assert "  people: Sam (host), Dana Li (guest), Omar Haddad (guest)\n" in out
+    assert "       - to both (Dana Li and Omar Haddad): What surprised you most?\n" in out
+    assert "    line 13, in the notes of “speaker intro”: speakers: intro\n" in out
     assert not Episode.objects.exists()

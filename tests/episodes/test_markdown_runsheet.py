@@ -75,7 +75,7 @@ def test_tidy_run_sheet_header_hook_segments_and_people() -> None:
     ]
     assert questions(doc, "General Questions") == [
         (["Dana Li"], "How did you start contributing?"),
-        (["all"], "What surprised you most?"),
+        (["Dana Li", "Omar Haddad"], "What surprised you most?"),  # "Both:"
         (["Omar Haddad"], "What would you change first?"),
     ]
     assert questions(doc, "Let us dive into demo") == [(["Dana Li"], "Any demo you want to show?")]

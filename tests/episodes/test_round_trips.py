@@ -96,3 +96,32 @@ def test_notes_that_look_like_questions_survive_the_markdown_round_trip() -> Non
     assert [q.text for q in again.segments[1].questions] == [
         q.text for q in doc.segments[1].questions
     ]
+
+
+@pytest.mark.parametrize("name", ["late-show-112.md", "talk-show-12.md", "show-hash-number.md"])
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_export_import_export_through_the_database_is_byte_identical(
+    tmp_path: Path, name: str, fmt: str
+) -> None:
+    call_command("import_runsheet", str(FIXTURES / name), "--show", "late-show", stdout=StringIO())
+    first = export(Episode.objects.get(), fmt)
+    source = tmp_path / f"again.{'md' if fmt == 'markdown' else 'json'}"
+    source.write_text(first)
+
+    call_command(
+        "import_runsheet", str(source), "--show", "late-show", "--replace", stdout=StringIO()
+    )
+    second = export(Episode.objects.get(), fmt)
+
+    assert second == first
+
+
+def test_the_late_show_document_comes_back_in_the_seeds_shape() -> None:
+    call_command("import_runsheet", str(FIXTURES / "late-show-112.md"), stdout=StringIO())
+
+    markdown = export(Episode.objects.get(), "markdown")
+
+    assert markdown.startswith("# Late Show Episode 112, February 3, 2023\n")
+    assert "Tonight we take apart a widget" in markdown  # the hook's text
+    assert "**Questions** (15-20 mins)\n" in markdown
+    assert "- Both: what comes next?\n" in markdown

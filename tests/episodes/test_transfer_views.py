@@ -141,9 +141,12 @@ def test_exports_download_markdown_and_json(client: Client, show: object) -> Non
     markdown = client.get(reverse("export_markdown", args=[episode.pk]))
     data = client.get(reverse("export_json", args=[episode.pk]))
 
-    assert markdown["Content-Disposition"] == 'attachment; filename="talk-show-7.md"'
-    assert markdown.content.decode().startswith("# Talk Show Episode 7, March 3, 2026\nSeven\n")
-    assert data["Content-Disposition"] == 'attachment; filename="talk-show-7.json"'
+    name = "talk-show-7-2026-03-03"  # a scheduled episode: no "draft" in the name
+    assert markdown["Content-Disposition"] == f'attachment; filename="{name}.md"'
+    assert markdown.content.decode().startswith(
+        "# Talk Show Episode 7, March 3, 2026 at 18:00 UTC+01:00\nSeven\n"
+    )
+    assert data["Content-Disposition"] == f'attachment; filename="{name}.json"'
     assert json.loads(data.content)["title"] == "Seven"
 
 
@@ -222,3 +225,91 @@ def test_an_upload_over_the_character_limit_is_refused_clearly(
         f"The document is {len(text):,} characters long; the limit is 500,000."
     )
     assert not Episode.objects.exists()
+
+
+LATE_SHOW = (FIXTURES / "late-show-112.md").read_text()
+
+
+def test_preview_shows_the_number_guests_addressees_and_what_is_kept_as_notes(
+    client: Client, show: object
+) -> None:
+    producer_client(client, show)
+
+    late = client.post(reverse("import_preview", args=["talk-show"]), {"text": LATE_SHOW})
+    tidy = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET})
+
+    html = late.content.decode()
+    assert '<dd data-testid="preview-number">112</dd>' in html
+    assert "Ana Lopez (guest)" in html
+    assert "Ben Ode (guest)" in html
+    assert "to Ana Lopez:</strong> how did widgets start?" in html
+    assert "to both (Ana Lopez and Ben Ode):</strong> what comes next?" in html
+    assert "Nothing: every line went into a field." in html
+    assert '<td>13</td><td class="preview-text">speakers: intro</td>' in tidy.content.decode()
+    assert not Episode.objects.exists()
+
+
+def test_an_upload_without_a_number_takes_the_one_in_its_file_name(
+    client: Client, show: object
+) -> None:
+    producer_client(client, show)
+    text = (FIXTURES / "19-closed-heading" / "notes.md").read_bytes()
+    upload = SimpleUploadedFile("23-year-in-review.md", text, content_type="text/markdown")
+
+    preview = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+
+    (shown,) = preview.context["previews"]
+    assert shown.doc.number == 23
+    client.post(
+        reverse("import_save", args=["talk-show"]), {"document": preview.context["document"]}
+    )
+    assert Episode.objects.get().number == 23
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "# Talk Show Episode 3\n\n**Intro** (ten minutes)\n",
+            "Line 3: The duration “(ten minutes)”",
+        ),
+        ("# Late Show -5 — Feb 3, 2023\n", "Line 1: Episode numbers start at 1"),
+        ("# Late Show 12345678\n", "Line 1: The episode number 12345678 is too large"),
+        ("# Talk Show Episode 3\n\x00\x01PNG\x02\n", "Line 2: The line contains a NUL character"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_line_and_saves_nothing(
+    client: Client, show: object, text: str, message: str
+) -> None:
+    producer_client(client, show)
+
+    preview = client.post(reverse("import_preview", args=["talk-show"]), {"text": text})
+
+    html = preview.content.decode()
+    assert message in html
+    assert "previews" not in preview.context
+    assert text.split("\n")[0] in html  # what was pasted stays in the box
+    assert not Episode.objects.exists()
+
+
+def test_a_ten_megabyte_paste_is_refused_clearly(client: Client, show: object) -> None:
+    producer_client(client, show)
+
+    preview = client.post(
+        reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET + "x" * 10_000_000}
+    )
+
+    assert preview.status_code == 413
+    assert "What was sent is too large to read" in preview.content.decode()
+    assert not Episode.objects.exists()
+
+
+def test_the_paste_box_has_no_maxlength_that_would_cut_a_paste_short(
+    client: Client, show: object
+) -> None:
+    producer_client(client, show)
+
+    page = client.get(reverse("import_preview", args=["talk-show"])).content.decode()
+
+    assert "maxlength" not in page
+    assert 'data-max-characters="500000"' in page

@@ -10,7 +10,9 @@ from django.utils import timezone
 from episodes.formats import MAX_FILE_BYTES, ParseError, read
 from episodes.formats.document import EpisodeDocument, validate
 from episodes.formats.episode_json import dumps
+from episodes.formats.summary import summarize
 from episodes.importing import AlreadyImported, save_document
+from episodes.models import Show
 
 
 class Command(BaseCommand):
@@ -22,7 +24,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-        parser.add_argument("--show", metavar="SLUG", help="The show to import into.")
+        parser.add_argument(
+            "--show",
+            metavar="SLUG",
+            help="The show to import into; without it, the show the document names, else the "
+            "only show there is.",
+        )
         parser.add_argument(
             "--number", type=int, metavar="N", help="Episode number (one file only)."
         )
@@ -51,6 +58,8 @@ class Command(BaseCommand):
             try:
                 docs = self.read_path(path, options, today)
                 for doc in docs:
+                    if not doc.show_slug:
+                        self.take_the_only_show(doc)
                     validate(doc)
             except ParseError as exc:
                 failed += 1
@@ -61,6 +70,8 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 for doc in docs:
                     self.report(f"{path}: would import {doc.summary()}")
+                    for line in summarize(doc).lines():
+                        self.report(line)
                 continue
             for doc in docs:
                 try:
@@ -94,6 +105,24 @@ class Command(BaseCommand):
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
             raise ParseError("is not UTF-8 text.", line) from None
         return read(text, today=today, path=path, number=options["number"], show=options["show"])
+
+    def take_the_only_show(self, doc: EpisodeDocument) -> None:
+        """A document naming no show goes into the only show there is; with none or several,
+        the error says which exist."""
+        shows = list(Show.objects.order_by("slug").values_list("slug", "name")[:21])
+        if len(shows) == 1:
+            doc.show_slug, doc.show_name = shows[0]
+            return
+        if not shows:
+            raise ParseError(
+                "show: the document names no show and there is none yet; give --show SLUG "
+                "(the show is created) or a heading such as “# Late Show Episode 3”."
+            )
+        listed = ", ".join(f"{slug} ({name})" for slug, name in shows[:20])
+        more = " and more" if len(shows) > 20 else ""
+        raise ParseError(
+            f"show: the document names no show; give --show SLUG, one of: {listed}{more}."
+        )
 
     def report(self, message: str) -> None:
         # With --json, stdout carries only the JSON; progress goes to stderr.
