@@ -318,7 +318,7 @@ def test_export_csv(client: Client, show: Show) -> None:
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="talk-show-12.csv"' in response["Content-Disposition"]
+    assert 'filename="talk-show-12-2026-03-03.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == spreadsheet.COLUMNS
     assert rows[1][:5] == ["18:00", "1", "", "Hook", '\'=HYPERLINK("x")']  # Berlin time, guarded
@@ -333,7 +333,7 @@ def test_export_xlsx(client: Client, show: Show) -> None:
     response = client.get(reverse("export_xlsx", args=[episode.pk]))
 
     assert response.status_code == 200
-    assert 'filename="talk-show-12.xlsx"' in response["Content-Disposition"]
+    assert 'filename="talk-show-12-2026-03-03.xlsx"' in response["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     assert sheet["A2"].value == time(18, 0)
