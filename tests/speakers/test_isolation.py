@@ -88,6 +88,7 @@ def url_for(name: str, token: str, episode_pk: int) -> str:
 POSTS = {
     "guest_profile": {"name": "Alex A.", "time_zone": "Europe/Paris", "links": ""},
     "guest_time_zone": {"time_zone": "Asia/Tokyo"},
+    "guest_live_screen": {"screen": "guest-tab-01", "kind": "guest"},
 }
 
 
