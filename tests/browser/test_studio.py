@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from episodes import onair
 from episodes.models import Episode, LiveState, Role
 from tests.browser.conftest import log_in
+from tests.browser.looks import poor_contrast
 from tests.factories import make_episode, make_segment, make_show, make_user
 from tests.servers import Server
 
@@ -103,6 +104,7 @@ def test_the_studio_clock_shows_the_time_of_day_and_follows_the_caller(
     expect(light).to_have_attribute("data-lit", "true")
     expect(studio.get_by_test_id("studio-elapsed")).to_have_text(re.compile(r"^0:0\d$"))
     expect(studio.get_by_test_id("studio-over-under")).to_have_text("on time")
+    unreadable = poor_contrast(studio)
 
     caller_page.keyboard.press("Space")  # pause
     expect(light).to_have_text("PAUSED")
@@ -111,6 +113,8 @@ def test_the_studio_clock_shows_the_time_of_day_and_follows_the_caller(
     ticking = clock.inner_text()
     expect(clock).not_to_have_text(ticking, timeout=3000)  # the time of day goes on
     assert remaining.inner_text() == frozen
+    unreadable += poor_contrast(studio)
+    assert unreadable == [], unreadable
 
     caller_page.keyboard.press("Space")  # resume
     expect(light).to_have_text("ON AIR")

@@ -61,7 +61,7 @@ def test_a_heartbeat_puts_the_screen_on_the_callers_list(team: dict[str, Any]) -
     assert screen["what"] == "Host view"
     assert screen["whose"] == "Hana Ito"
     assert screen["user_agent"] == "Chrome on Linux"
-    assert screen["seconds_ago"] == 0
+    assert 0 <= screen["seconds_ago"] < 10  # a busy machine is slow between the two
     assert "hana@example.org" not in str(listed)
 
 
