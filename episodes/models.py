@@ -723,3 +723,39 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.appearance}"
+
+
+class Screen(models.Model):
+    """A browser showing the episode: a host view, a guest page, a studio clock, an overlay.
+
+    Each screen names itself with an id it keeps in the browser and sends a heartbeat
+    (:mod:`episodes.screens`); the show caller sees the list, names the screens and sends one
+    of them a command, which its next heartbeat's answer carries. ``kind`` is a free string so
+    new kinds of screen need no migration. ``principal`` is who opened it as the list shows it
+    (a user name or a guest's name, never an email); ``principal_key`` says which account or
+    guest link it was (``user:<pk>``, ``guest:<pk>``) and is part of the key, so a screen id
+    sent through one account never reaches another's row.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="screens")
+    screen_id = models.CharField(max_length=40)
+    principal_key = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20)
+    principal = models.CharField(max_length=150)
+    name = models.CharField(max_length=60, blank=True)
+    user_agent = models.CharField(max_length=60, blank=True)
+    first_seen = models.DateTimeField(validators=bounds.DATE)
+    last_seen = models.DateTimeField(validators=bounds.DATE)
+    command = models.CharField(max_length=10, blank=True, help_text="Sent with the next heartbeat.")
+
+    class Meta:
+        ordering = ["first_seen", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "screen_id", "principal_key"], name="one_row_per_screen"
+            )
+        ]
+        indexes = [models.Index(fields=["episode", "last_seen"], name="screens_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} screen of {self.principal}"

@@ -3,7 +3,7 @@ from django.urls import path
 import showrunner.converters  # noqa: F401 - registers <id:...>
 
 from . import api
-from .views import after, editor, live, pages, sheets, shows, transfer, upcoming
+from .views import after, editor, live, pages, screens, sheets, shows, transfer, upcoming
 
 ITEM = "<str:kind>/<id:item_pk>"  # kind: segments, questions or news
 
@@ -111,6 +111,16 @@ urlpatterns = [
         "episodes/<id:pk>/live/questions/<id:question_pk>/",
         live.question_status,
         name="live_question",
+    ),
+    # The studio clock and the screens open on the episode (views/screens.py)
+    path("episodes/<id:pk>/live/studio/", screens.studio, name="live_studio"),
+    path("episodes/<id:pk>/screens/", screens.listing, name="live_screens"),
+    path("episodes/<id:pk>/screens/heartbeat/", screens.heartbeat, name="live_screen_heartbeat"),
+    path("episodes/<id:pk>/screens/<id:screen_pk>/name/", screens.rename, name="live_screen_name"),
+    path(
+        "episodes/<id:pk>/screens/<id:screen_pk>/command/",
+        screens.command,
+        name="live_screen_command",
     ),
     path("episodes/<id:pk>/live/<str:action>/", live.command, name="live_command"),
     # The HTTP API (docs/api.md)

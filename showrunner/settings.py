@@ -295,6 +295,8 @@ SHOWRUNNER_BASE_URL = os.environ.get("SHOWRUNNER_BASE_URL") or base_url(
 SHOWRUNNER_MAX_REQUEST_BYTES = int(os.environ.get("SHOWRUNNER_MAX_REQUEST_BYTES", "1000000"))
 SHOWRUNNER_MAX_UPLOAD_BYTES = int(os.environ.get("SHOWRUNNER_MAX_UPLOAD_BYTES", "8000000"))
 SHOWRUNNER_MAX_STREAMS_PER_LINK = int(os.environ.get("SHOWRUNNER_MAX_STREAMS_PER_LINK", "50"))
+# How often a live screen tells the server it is open (episodes/screens.py).
+SHOWRUNNER_SCREEN_HEARTBEAT_MS = int(os.environ.get("SHOWRUNNER_SCREEN_HEARTBEAT_MS", "10000"))
 SHOWRUNNER_MAX_STREAMS_PER_CLIENT = int(os.environ.get("SHOWRUNNER_MAX_STREAMS_PER_CLIENT", "50"))
 
 # A cache shared by every worker process, for the throttles' counters: the database by default

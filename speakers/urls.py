@@ -18,4 +18,9 @@ urlpatterns = [
     ),
     path("guest/<str:token>/episodes/<id:pk>/live/", views.live_state, name="guest_live_state"),
     path("guest/<str:token>/episodes/<id:pk>/live/read/", views.live_read, name="guest_live_read"),
+    path(
+        "guest/<str:token>/episodes/<id:pk>/live/screen/",
+        views.live_screen,
+        name="guest_live_screen",
+    ),
 ]

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from episodes import commands, live_screens, onair, stream_access
+from episodes import commands, live_screens, onair, screens, stream_access
 from episodes.models import Appearance, Episode, Question, Segment
 from episodes.push import current_snapshot
 from showrunner import throttle
@@ -189,6 +189,9 @@ def episode(request: HttpRequest, token: str, pk: int) -> HttpResponse:
                 "can_call": False,
                 "user": "",
             },
+            "screen": screens.config(
+                reverse("guest_live_screen", args=[token, episode.pk]), "guest"
+            ),
         },
     )
 
@@ -226,6 +229,28 @@ def live_read(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     if not read:
         body["error"] = "That message is no longer showing."
     return JsonResponse(body, status=200 if read else 409)
+
+
+@require_POST
+@guest_view
+def live_screen(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The heartbeat of a guest's page (episodes/screens.py): its own name and commands only."""
+    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    appearance = own_appearance(speaker, pk)
+    if appearance is None:
+        return invalid_link(request)
+    try:
+        answer = screens.heartbeat(
+            appearance.episode,
+            request.POST.dict(),
+            principal_key=screens.guest_key(speaker),
+            principal=speaker.name,
+            user_agent=request.headers.get("User-Agent", ""),
+            now=timezone.now(),
+        )
+    except screens.BadScreen as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    return JsonResponse(answer)
 
 
 @require_GET

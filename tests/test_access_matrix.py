@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.timezone import now
 
 from episodes import api, team
-from episodes.models import ApiToken, Episode, Role, ShowRole
+from episodes.models import ApiToken, Episode, Role, Screen, ShowRole
 from speakers import links
 from tests.factories import (
     make_appearance,
@@ -91,6 +91,7 @@ EXPECTED: dict[str, Expect] = {
     "guest_episode_calendar": Expect(GUEST_EPISODE, NOT_ALLOWED),
     "guest_live_state": Expect(GUEST_EPISODE, NOT_ALLOWED),
     "guest_live_read": Expect(NOT_ALLOWED, GUEST_EPISODE),
+    "guest_live_screen": Expect(NOT_ALLOWED, GUEST_EPISODE),
     # Shows
     "home": Expect(LOGGED_IN, NOT_ALLOWED),
     "new_show": Expect(LOGGED_IN, LOGGED_IN),  # where anyone may create shows
@@ -155,6 +156,11 @@ EXPECTED: dict[str, Expect] = {
     "live_message_read": Expect(NOT_ALLOWED, TEAM),
     "live_question": Expect(NOT_ALLOWED, CALL),
     "live_command": Expect(NOT_ALLOWED, CALL),
+    "live_studio": Expect(TEAM, NOT_ALLOWED),
+    "live_screens": Expect(CALL, NOT_ALLOWED),
+    "live_screen_heartbeat": Expect(NOT_ALLOWED, TEAM),
+    "live_screen_name": Expect(NOT_ALLOWED, CALL),
+    "live_screen_command": Expect(NOT_ALLOWED, CALL),
     # The HTTP API
     "api_episodes": Expect(API_TEAM, NOT_ALLOWED),
     "api_live_state": Expect(API_TEAM, NOT_ALLOWED),
@@ -227,6 +233,15 @@ def world(settings: Any) -> World:
         headers[role] = {"HTTP_AUTHORIZATION": f"Bearer {api.new_token(user)}"}
     producer_role = ShowRole.objects.get(show=show, user=users["producer"])
     invitation = team.invite(show, "new@example.org", Role.HOST, users["producer"], now=now())
+    screen = Screen.objects.create(
+        episode=episode,
+        screen_id="hostscreen1",
+        principal_key=f"user:{users['host'].pk}",
+        kind="host",
+        principal="host",
+        first_seen=now(),
+        last_seen=now(),
+    )
 
     args = {
         "slug": show.slug,
@@ -244,6 +259,7 @@ def world(settings: Any) -> World:
         "episode_pk": episode.pk,
         "token_pk": ApiToken.objects.filter(user=users["producer"]).first().pk,
         "uidb64": "MQ",
+        "screen_pk": screen.pk,
     }
 
     def builder(name: str, route: str) -> Callable[[str], str]:

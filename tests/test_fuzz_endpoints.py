@@ -20,7 +20,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from episodes import api, onair, team
-from episodes.models import ApiToken, Episode, LiveMessage, Role, ShowRole
+from episodes.models import ApiToken, Episode, LiveMessage, Role, Screen, ShowRole
 from speakers import links
 from tests import fuzzing
 from tests.factories import (
@@ -113,6 +113,15 @@ def world() -> World:
             key_hash=api.token_hash(api.new_token(users["producer"]))
         ).pk,
         "uidb64": "MQ",
+        "screen_pk": Screen.objects.create(
+            episode=episode,
+            screen_id="hostscreen1",
+            principal_key=f"user:{users['host'].pk}",
+            kind="host",
+            principal="host",
+            first_seen=datetime.now(UTC),
+            last_seen=datetime.now(UTC),
+        ).pk,
     }
     ids = [
         str(pk)

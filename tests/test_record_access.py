@@ -43,6 +43,7 @@ from episodes.models import (
     Question,
     Reminder,
     Role,
+    Screen,
     Segment,
     SegmentRun,
     Show,
@@ -153,6 +154,12 @@ RECORDS: dict[type[models.Model], Record] = {
         ("speaker", "copy"),
     ),
     ProfileChange: Record(in_a(ProfileChange, "speaker__show"), lambda w: ["ALPHA-BIO"]),
+    Screen: Record(
+        in_a(Screen, "episode__show"),
+        lambda w: ["ALPHA-SCREEN", "alpha-screen-id"],
+        {"screen_pk": lambda w: w.a["screen"].pk},
+        ("screen",),
+    ),
 }
 
 
@@ -231,7 +238,19 @@ def make_side(name: str, marker: str) -> dict[str, Any]:
     onair.send_message(
         episode, f"{marker}-MESSAGE guest", user=users["caller"], now=now, to=appearance
     )
+    screen = Screen.objects.create(
+        episode=episode,
+        screen_id=f"{marker.lower()}-screen-id",
+        principal_key=f"user:{users['host'].pk}",
+        kind="host",
+        principal=f"{name.lower()}-host",
+        name=f"{marker}-SCREEN",
+        user_agent="Chrome on Linux",
+        first_seen=now,
+        last_seen=now,
+    )
     return {
+        "screen": screen,
         "show": show,
         "episode": episode,
         "speaker": guest,
@@ -280,6 +299,7 @@ def b_kwargs(world: World) -> dict[str, Any]:
         "invitation_pk": b["invitation"].pk,
         "episode_pk": b["draft"].pk,
         "token_pk": b["api_token_pk"],
+        "screen_pk": b["screen"].pk,
     }
 
 
@@ -366,6 +386,8 @@ def body_with(world: World, ids: dict[str, Any]) -> dict[str, Any]:
         "seconds": 60,
         "direction": "down",
         "action": "revoke",
+        "command": "reload",
+        "kind": "host",
         **ids,
     }
 
@@ -380,6 +402,7 @@ def a_ids_for_bodies(world: World) -> dict[str, Any]:
         "segment": a["segment"].pk,
         "speaker": a["speaker"].pk,
         "copy": a["speaker"].pk,
+        "screen": a["screen"].screen_id,
     }
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from showrunner.auth import Action, can, get_episode
 
-from .. import commands, live_screens, onair, stream_access
+from .. import commands, live_screens, onair, screens, stream_access
 from ..live import InvalidAction
 from ..models import Episode, LiveMessage, Question
 from ..push import current_snapshot
@@ -79,7 +79,11 @@ def host(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "episodes/live/host.html",
-        {"episode": episode, "config": live_config(episode, request)},
+        {
+            "episode": episode,
+            "config": live_config(episode, request),
+            "screen": screens.config(reverse("live_screen_heartbeat", args=[pk]), "host"),
+        },
     )
 
 

@@ -102,6 +102,8 @@ def test_every_portal_url_shows_only_the_guests_own_data(
         if response.status_code == 405:  # POST-only: its answer is checked below
             if name == "guest_live_read":  # "Got it" on the message the caller sent guest A
                 data = {"message": LiveMessage.objects.get(text="Message for A").pk}
+            elif name == "guest_live_screen":  # the heartbeat of A's page (its own name only)
+                data = {"screen": "guest-tab-01", "kind": "guest"}
             else:
                 data = POSTS[name]
             response = client.post(url, data, follow=True)
