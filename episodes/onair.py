@@ -265,11 +265,7 @@ def live_changed(episode: Episode, *, plan: bool = False, clock_only: bool = Fal
     ``plan``, what editors show changed too (a segment went on air and is locked now, the
     episode is live or done): open editors refresh. Pauses, added time, messages and ticked
     questions change nothing an editor shows."""
-    bumps: dict[str, Any] = {"live_revision": F("live_revision") + 1}
-    if plan:
-        bumps["revision"] = F("revision") + 1
-    Episode.objects.filter(pk=episode.pk).update(**bumps)
-    broadcast.announce(episode.pk, clock_only=clock_only)
+    broadcast.revise(episode.pk, plan=plan, live=True, clock_only=clock_only)
 
 
 def bump(live_state: LiveState, **fields: Any) -> None:

@@ -135,13 +135,6 @@ TEMPLATES = [
             ],
         },
     },
-    {
-        # Only the editor's fragments, which render hundreds of rows (see showrunner/jinja_env.py).
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "showrunner.jinja_env.environment"},
-    },
 ]
 
 # SQLite under var/ by default; DATABASE_URL (postgres://...) selects PostgreSQL.

@@ -1,8 +1,9 @@
-"""The Jinja2 environment for the few fragments that render hundreds of rows (the editor).
+"""A Jinja2 environment for bench/runsheet_page.py, which renders the editor's markup with
+both engines: bench/jinja2/ holds a Jinja2 copy of templates/episodes/editor/ (the parts the
+page renders), reading the same rows. The app itself renders with Django templates only.
 
-Django's own templates render everything else. Jinja2 compiles templates to Python, which
-renders the editor's run-sheet several times faster (bench/runsheet_page.py measures it).
-The filters are the same functions the Django templates use.
+The filters are the same functions the Django templates use; autoescaped, and a misspelt name
+is an error.
 """
 
 from datetime import datetime
