@@ -1,17 +1,14 @@
 """The project's settings plus the bench's own URLs (the baseline views live in bench/urls.py),
-and a Jinja2 engine over bench/jinja2/ for bench/runsheet_page.py's comparison."""
+and bench/templates/ for the Django-template copy of the editor's fragments that
+bench/runsheet_page.py renders beside the app's Jinja2 ones."""
 
 from showrunner.settings import *  # noqa: F403
 from showrunner.settings import BASE_DIR, TEMPLATES
 
 ROOT_URLCONF = "bench.urls"
 
+django_engine, *other_engines = TEMPLATES
 TEMPLATES = [
-    *TEMPLATES,
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "bench" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "bench.jinja_env.environment"},
-    },
+    {**django_engine, "DIRS": [*django_engine["DIRS"], BASE_DIR / "bench" / "templates"]},
+    *other_engines,
 ]

@@ -189,10 +189,11 @@ def render_part(
     with_history: bool = True,
     **extra: Any,
 ) -> HttpResponse:
-    """An editor fragment with all of :func:`editor_context`, times in the show's zone."""
+    """An editor fragment (Jinja2) with all of :func:`editor_context`, times in the show's
+    zone."""
     with timezone.override(episode.show.zone):
         context = editor_context(request, episode, with_history=with_history, **extra)
-        return render(request, template, context, status=status)
+        return render(request, template, context, status=status, using=editor_rows.ENGINE)
 
 
 def layout_response(request: HttpRequest, pk: int, message: str = "") -> HttpResponse:
@@ -253,7 +254,7 @@ def saved_response(
         if field in TIMING.get(type(saved), set()):
             sheet = episode.run_sheet(now=who.now)
             context.update(sheet=sheet, times=editor_rows.time_rows(episode, sheet))
-        return render(request, "episodes/editor/_saved.html", context)
+        return render(request, "episodes/editor/_saved.html", context, using=editor_rows.ENGINE)
 
 
 def invalid(message: str, target: str) -> HttpResponse:
@@ -272,7 +273,9 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
         return render_part(request, "episodes/editor/_body.html", episode)
     with timezone.override(episode.show.zone):
         context = editor_context(request, episode)
-        body = render_to_string("episodes/editor/_body.html", context, request=request)
+        body = render_to_string(
+            "episodes/editor/_body.html", context, request=request, using=editor_rows.ENGINE
+        )
     page = {**context, "body": SafeString(body), "delete_blocked": editing.deletable(episode)}
     return render(request, "episodes/editor/page.html", page)
 
@@ -511,6 +514,7 @@ def edit_contact(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
             "episodes/editor/_contact_saved.html",
             {"appearance": appearance, "field": field, "value": before, "status": ""},
             status=409,
+            using=editor_rows.ENGINE,
         )
         message = escape(
             f"Someone changed this meanwhile to “{before}”. Yours was not saved; "
@@ -522,6 +526,7 @@ def edit_contact(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
         request,
         "episodes/editor/_contact_saved.html",
         {"appearance": appearance, "field": field, "value": value, "status": "Saved."},
+        using=editor_rows.ENGINE,
     )
 
 
@@ -679,6 +684,7 @@ def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "add_guest_url": reverse("add_guest", args=[episode.pk]),
         },
+        using=editor_rows.ENGINE,
     )
 
 

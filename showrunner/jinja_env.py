@@ -1,9 +1,9 @@
-"""A Jinja2 environment for bench/runsheet_page.py, which renders the editor's markup with
-both engines: bench/jinja2/ holds a Jinja2 copy of templates/episodes/editor/ (the parts the
-page renders), reading the same rows. The app itself renders with Django templates only.
+"""The Jinja2 environment for the episode editor's fragments (jinja2/episodes/editor/).
 
-The filters are the same functions the Django templates use; autoescaped, and a misspelt name
-is an error.
+Django's own templates render every other page. bench/runsheet_page.py renders the editor's
+markup with both engines from the same rows (a Django copy in bench/templates/): see
+DEVELOPERS.md, "Templates", for the figures. The filters are the same functions the Django
+templates use; autoescaped, and a misspelt name is an error.
 """
 
 from datetime import datetime
