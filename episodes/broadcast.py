@@ -10,8 +10,11 @@ database file change (``PRAGMA data_version``) and reads the live revisions.
 """
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from .models import Episode
 
@@ -36,6 +39,41 @@ def unlisten(listener: Listener) -> None:
 
 
 CHANNEL = "showrunner_live"
+
+
+def revise(
+    episode_id: int,
+    *,
+    plan: bool,
+    live: bool,
+    now: datetime | None = None,
+    layout: bool = False,
+    expected_layout: int | None = None,
+    kind: str = FULL,
+) -> int | None:
+    """The one place an episode's revisions move (in one UPDATE), and live screens are told.
+
+    ``plan``: what editors show changed, so open editors refresh (``revision``; the episode's
+    ``updated_at`` becomes ``now``). ``live``: what live screens show changed, so they are sent
+    it (``live_revision``, then :func:`announce` with ``kind``: what the change touched).
+    ``layout``: segments, questions or news were added, removed or moved (``layout_version``),
+    checked against ``expected_layout`` when given. Returns None, and nothing changed, if the
+    layout is no longer at it; else the live revision screens were told of (0 if not told)."""
+    rows = Episode.objects.filter(pk=episode_id)
+    bumps: dict[str, Any] = {}
+    if plan:
+        bumps["revision"] = F("revision") + 1
+        if now is not None:
+            bumps["updated_at"] = now
+    if live:
+        bumps["live_revision"] = F("live_revision") + 1
+    if layout:
+        bumps["layout_version"] = F("layout_version") + 1
+        if expected_layout is not None:
+            rows = rows.filter(layout_version=expected_layout)
+    if not bumps or not rows.update(**bumps):
+        return None
+    return announce(episode_id, kind=kind) if live else 0
 
 
 def announce(episode_id: int, *, kind: str = FULL) -> int:

@@ -21,9 +21,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from showrunner import bounds
+from speakers import emails, links
+from speakers.models import ProfileChange, Speaker
 
 from . import broadcast, limits, onair, ordering
 from .models import Appearance, Change, Episode, NewsItem, Question, Segment, Show
@@ -96,36 +97,24 @@ def shown_on_air(model: type[models.Model], fields: Iterable[str]) -> bool:
     return bool(SHOWN_ON_AIR.get(model, frozenset()) & set(fields))
 
 
-def plan_changed(episode_id: int, *, on_air: bool, now: datetime | None = None) -> None:
+def plan_changed(episode_id: int, *, on_air: bool, now: datetime) -> None:
     """The plan changed: open editors refresh (and guests are told once edits settle). With
     ``on_air``, live screens show what changed, so they are sent it too."""
-    bumps: dict[str, Any] = {
-        "revision": F("revision") + 1,
-        "updated_at": now or timezone.now(),
-    }
-    if on_air:
-        bumps["live_revision"] = F("live_revision") + 1
-    Episode.objects.filter(pk=episode_id).update(**bumps)
-    if on_air:
-        broadcast.announce(episode_id)
+    broadcast.revise(episode_id, plan=True, live=on_air, now=now)
 
 
-def claim_layout(episode: Episode, expected: int | None, *, on_air: bool = True) -> None:
+def claim_layout(episode: Episode, expected: int | None, actor: Actor, *, on_air: bool) -> None:
     """Check-and-bump the layout version; ``None`` takes whatever is current (undo does).
-    ``on_air``: the change is to what live screens show (segments, questions; not news)."""
-    rows = Episode.objects.filter(pk=episode.pk)
-    if expected is not None:
-        rows = rows.filter(layout_version=expected)
-    bumps: dict[str, Any] = {"revision": F("revision") + 1, "updated_at": timezone.now()}
-    if on_air:
-        bumps["live_revision"] = F("live_revision") + 1
-    if not rows.update(layout_version=F("layout_version") + 1, **bumps):
+    ``on_air``: the change is to what live screens show (segments, questions, guests; not
+    news)."""
+    claimed = broadcast.revise(
+        episode.pk, plan=True, live=on_air, now=actor.now, layout=True, expected_layout=expected
+    )
+    if claimed is None:
         raise Conflict(
             "The run-sheet changed while you were working: someone added, removed or moved "
             "something. This is the current run-sheet; your change was not applied."
         )
-    if on_air:
-        broadcast.announce(episode.pk)
     episode.refresh_from_db(fields=["layout_version", "revision", "live_revision"])
 
 
@@ -335,7 +324,7 @@ def add_segment(
 ) -> Segment:
     """A new segment at the end, or right after ``after``."""
     with transaction.atomic():
-        claim_layout(episode, expected_layout)
+        claim_layout(episode, expected_layout, actor, on_air=True)
         siblings = Segment.objects.filter(episode=episode)
         limits.check_segments(siblings.count() + 1)
         if after is None:
@@ -354,7 +343,7 @@ def duplicate_segment(segment: Segment, expected_layout: int, actor: Actor) -> S
     """A copy right below, with its questions (and whom they address)."""
     episode = segment.episode
     with transaction.atomic():
-        claim_layout(episode, expected_layout)
+        claim_layout(episode, expected_layout, actor, on_air=True)
         check_positions_kept(episode, opening_at=segment.position + 1)
         siblings = Segment.objects.filter(episode=episode)
         limits.check_segments(siblings.count() + 1)
@@ -409,7 +398,7 @@ def add_question(segment: Segment, text: str, expected_layout: int, actor: Actor
     check_not_played(segment)
     limits.check_question_text(text)
     with transaction.atomic():
-        claim_layout(episode, expected_layout)
+        claim_layout(episode, expected_layout, actor, on_air=True)
         limits.check_questions(Question.objects.filter(segment=segment).count() + 1)
         question = Question.objects.create(
             segment=segment,
@@ -431,7 +420,7 @@ def add_news(
 ) -> list[NewsItem]:
     """News items (title, url) appended in order, all in one change."""
     with transaction.atomic():
-        claim_layout(episode, expected_layout, on_air=False)
+        claim_layout(episode, expected_layout, actor, on_air=False)
         start = ordering.next_position(NewsItem.objects.filter(episode=episode))
         created = [
             NewsItem.objects.create(episode=episode, position=start + i, title=title, url=url)
@@ -454,7 +443,7 @@ def delete(obj: Ordered, expected_layout: int, actor: Actor) -> None:
     if isinstance(obj, Segment):
         check_positions_kept(episode, opening_at=obj.position)
     with transaction.atomic():
-        claim_layout(episode, expected_layout, on_air=not isinstance(obj, NewsItem))
+        claim_layout(episode, expected_layout, actor, on_air=not isinstance(obj, NewsItem))
         snapshot = snapshot_of(obj)
         siblings = siblings_of(obj)
         position = obj.position
@@ -469,7 +458,7 @@ def move(obj: Ordered, to_index: int, expected_layout: int, actor: Actor) -> Non
     episode = episode_of(obj)
     check_not_played(obj)
     with transaction.atomic():
-        claim_layout(episode, expected_layout, on_air=not isinstance(obj, NewsItem))
+        claim_layout(episode, expected_layout, actor, on_air=not isinstance(obj, NewsItem))
         siblings = siblings_of(obj)
         before = list(siblings.order_by("position").values_list("pk", flat=True))
         after = ordering.moved(before, obj.pk, to_index)
@@ -523,6 +512,195 @@ def restore(snapshot: dict[str, Any]) -> models.Model:
     return obj
 
 
+# -- guests --------------------------------------------------------------------------------------
+
+
+def speaker_for(
+    episode: Episode,
+    *,
+    speaker: Speaker | None = None,
+    copy_of: Speaker | None = None,
+    name: str = "",
+) -> Speaker:
+    """Whom to put on the episode: one of its show's speakers, the same person as a speaker of
+    another show (the copy made before, or a new one), or someone new called ``name``."""
+    if speaker is not None:
+        return speaker
+    if copy_of is not None:
+        existing = (
+            Speaker.objects.filter(
+                show=episode.show, name=copy_of.name, email__iexact=copy_of.email
+            )
+            .order_by("pk")
+            .first()
+        )
+        return existing or copy_of.copy_to(episode.show)
+    return Speaker.objects.create(
+        show=episode.show, name=name, is_group=name.lower().endswith(" team")
+    )
+
+
+def add_guest(
+    episode: Episode,
+    expected_layout: int,
+    actor: Actor,
+    *,
+    role: str,
+    speaker: Speaker | None = None,
+    copy_of: Speaker | None = None,
+    name: str = "",
+) -> Appearance:
+    """Put someone on the episode (see :func:`speaker_for`), in ``role``; undoable. Refused
+    when they are on it already, also when added twice at once; nothing is saved then."""
+    with transaction.atomic():
+        person = speaker_for(episode, speaker=speaker, copy_of=copy_of, name=name)
+        already = Refused(f"{person.name} is on the episode already.")
+        if Appearance.objects.filter(episode=episode, speaker=person).exists():
+            raise already
+        try:
+            claim_layout(episode, expected_layout, actor, on_air=True)
+            with transaction.atomic():  # one person added twice at once: the second is refused
+                appearance = Appearance.objects.create(episode=episode, speaker=person, role=role)
+        except IntegrityError:
+            raise already from None
+        except Conflict:
+            if Appearance.objects.filter(episode=episode, speaker=person).exists():
+                raise already from None
+            raise
+        record(
+            episode,
+            actor,
+            "add",
+            f"add {person.name}",
+            {"kind": "remove", "model": "appearance", "pk": appearance.pk},
+        )
+    return appearance
+
+
+def remove_guest(appearance: Appearance, expected_layout: int, actor: Actor) -> None:
+    """Take someone off the episode; their questions stay, addressed to the others. Undoing
+    puts them back with whom they were asked and which segments they led."""
+    episode = appearance.episode
+    with transaction.atomic():
+        claim_layout(episode, expected_layout, actor, on_air=True)
+        undo = {"kind": "restore", **appearance_snapshot(appearance)}
+        appearance.delete()
+        record(episode, actor, "delete", f"take {appearance.speaker.name} off", undo)
+
+
+def appearance_snapshot(appearance: Appearance) -> dict[str, Any]:
+    fields = {
+        f.attname: getattr(appearance, f.attname)
+        for f in Appearance._meta.concrete_fields
+        if f.attname != "version"
+    }
+    return {
+        "model": "appearance",
+        "fields": to_json(fields),
+        "questions": list(appearance.questions.values_list("pk", flat=True)),
+        "segments": list(appearance.owned_segments.values_list("pk", flat=True)),
+    }
+
+
+def restore_appearance(episode: Episode, snapshot: dict[str, Any]) -> None:
+    fields = from_json(Appearance, snapshot["fields"])
+    if Appearance.objects.filter(episode=episode, speaker_id=fields["speaker_id"]).exists():
+        raise CannotUndo("They are on the episode again already.")
+    if not Speaker.objects.filter(pk=fields["speaker_id"]).exists():
+        raise CannotUndo("Their profile has been deleted since.")
+    if Appearance.objects.filter(pk=fields["id"]).exists():
+        fields.pop("id")
+    appearance = Appearance.objects.create(**fields)
+    appearance.questions.set(
+        Question.objects.filter(pk__in=snapshot["questions"], segment__episode=episode)
+    )
+    Segment.objects.filter(pk__in=snapshot["segments"], episode=episode, owner=None).update(
+        owner=appearance
+    )
+
+
+LINK_ACTIONS = ("new", "revoke", "expiry", "send")
+
+
+def guest_link(
+    appearance: Appearance, action: str, actor: Actor, *, expires_at: datetime | None = None
+) -> str:
+    """A guest's private link: a new one (the old stops working), none, an expiry
+    (``expires_at``, None: never), or sent by email. Says what it did. Not undoable: a link
+    that was replaced or turned off must stay off. Open editors refresh."""
+    speaker = appearance.speaker
+    if action == "new":
+        links.regenerate(speaker, expires_at=speaker.link_expires_at, now=actor.now)
+        message = f"New link for {speaker.name}; the old one no longer works."
+    elif action == "revoke":
+        links.revoke(speaker, now=actor.now)
+        message = f"{speaker.name}'s link no longer works."
+    elif action == "expiry":
+        links.set_expiry(speaker, expires_at, now=actor.now)
+        zone = appearance.episode.show.zone
+        until = (
+            f"works until the end of {expires_at.astimezone(zone):%-d %B %Y}."
+            if expires_at
+            else "does not expire."
+        )
+        message = f"{speaker.name}'s link {until}"
+    elif action == "send":
+        if not speaker.email:
+            raise Refused(
+                f"Add an email address for {speaker.name} first, in their Email field above."
+            )
+        links.ensure_link(speaker, now=actor.now)
+        emails.send_link(appearance, now=actor.now)
+        message = f"Sent {speaker.name} their link at {speaker.email}."
+    else:
+        raise Refused(f"There is no link action {action!r}.")
+    plan_changed(appearance.episode_id, on_air=False, now=actor.now)
+    return message
+
+
+def set_contact(
+    appearance: Appearance, field: str, value: str, was: str | None, actor: Actor
+) -> bool:
+    """A guest's email, pronouns or pronunciation, set by a producer of the guest's show:
+    checked against the value the producer's screen showed (``was``; None: not checked) in
+    the transaction that writes it, and recorded in the guest's profile history as the
+    producers' change. True if it changed; :class:`Conflict` (with the speaker as they are
+    now) if ``was`` is stale."""
+    with transaction.atomic():
+        speaker = Speaker.objects.select_for_update().get(pk=appearance.speaker_id)
+        before = getattr(speaker, field)
+        if was is not None and before != was:
+            raise Conflict(f"Someone changed this meanwhile to “{before}”.", speaker)
+        if value == before:
+            return False
+        Speaker.objects.filter(pk=speaker.pk).update(**{field: value, "updated_at": actor.now})
+        ProfileChange.objects.create(
+            speaker=speaker,
+            changed_at=actor.now,
+            fields={field: [before, value]},
+            changed_by=actor.user,
+        )
+        plan_changed(appearance.episode_id, on_air=False, now=actor.now)
+    return True
+
+
+# -- after the show ------------------------------------------------------------------------------
+
+
+def set_chapters(episode: Episode, text: str, expected: str | None, actor: Actor) -> bool:
+    """Save the chapters' text over ``expected`` (what the producer's screen started from;
+    None: whatever is saved). False, and nothing saved, if someone saved other chapters since.
+    """
+    rows = Episode.objects.filter(pk=episode.pk)
+    if expected is not None:
+        rows = rows.filter(chapters=expected)
+    with transaction.atomic():
+        if not rows.update(chapters=text):
+            return False
+        plan_changed(episode.pk, on_air=False, now=actor.now)
+    return True
+
+
 # -- undo ----------------------------------------------------------------------------------------
 
 
@@ -547,13 +725,13 @@ def undo_last(episode: Episode, actor: Actor) -> Change:
         change = last_change(episode, actor)
         if change is None:
             raise CannotUndo("There is nothing of yours to undo from the last few minutes.")
-        apply_undo(episode, change.undo)
+        apply_undo(episode, change.undo, actor)
         Change.objects.filter(pk=change.pk).update(undone_at=actor.now)
         change.undone_at = actor.now
     return change
 
 
-def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
+def apply_undo(episode: Episode, undo: dict[str, Any], actor: Actor) -> None:
     kind = undo["kind"]
     if kind == "fields":
         model = MODELS[undo["model"]]
@@ -562,7 +740,7 @@ def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
         )
         if not updated:
             raise CannotUndo("It has been changed again since, so it cannot be undone.")
-        plan_changed(episode.pk, on_air=shown_on_air(model, undo["before"]))
+        plan_changed(episode.pk, on_air=shown_on_air(model, undo["before"]), now=actor.now)
     elif kind == "addressees":
         question = Question.objects.filter(pk=undo["pk"], version=undo["version"]).first()
         if question is None:
@@ -571,10 +749,16 @@ def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
             for_everyone=undo["for_everyone"], version=F("version") + 1
         )
         question.addressed_to.set(episode.appearances.filter(pk__in=undo["ids"]))
-        plan_changed(episode.pk, on_air=True)
+        plan_changed(episode.pk, on_air=True, now=actor.now)
+    elif kind == "remove" and undo["model"] == "appearance":
+        claim_layout(episode, None, actor, on_air=True)
+        Appearance.objects.filter(pk=undo["pk"], episode=episode).delete()
+    elif kind == "restore" and undo["model"] == "appearance":
+        claim_layout(episode, None, actor, on_air=True)
+        restore_appearance(episode, undo)
     elif kind == "remove":
         model = MODELS[undo["model"]]
-        claim_layout(episode, None, on_air=model is not NewsItem)
+        claim_layout(episode, None, actor, on_air=model is not NewsItem)
         for pk in undo.get("pks", [undo.get("pk")]):
             obj = model._default_manager.filter(pk=pk).first()
             if obj is not None:
@@ -583,7 +767,7 @@ def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
                 ordering.close_gap(siblings, position)
     elif kind == "restore":
         model = MODELS[undo["model"]]
-        claim_layout(episode, None, on_air=model is not NewsItem)
+        claim_layout(episode, None, actor, on_air=model is not NewsItem)
         fields = from_json(model, undo["fields"])
         probe = model(**fields)
         siblings = siblings_of(probe)  # type: ignore[arg-type]
@@ -593,7 +777,7 @@ def apply_undo(episode: Episode, undo: dict[str, Any]) -> None:
         restore(undo)
     elif kind == "order":
         model = MODELS[undo["model"]]
-        claim_layout(episode, None, on_air=model is not NewsItem)
+        claim_layout(episode, None, actor, on_air=model is not NewsItem)
         parent = "segment_id" if model is Question else "episode_id"
         siblings = model._default_manager.filter(**{parent: undo["parent"]})
         if set(siblings.values_list("pk", flat=True)) != set(undo["pks"]):
@@ -752,7 +936,7 @@ def delete_episode(episode: Episode, actor: Actor) -> Change:
             f"delete {episode.label}",
             {"kind": "undelete", "number": episode.number},
         )
-    broadcast.announce(episode.pk)
+    broadcast.revise(episode.pk, plan=True, live=True, now=actor.now)
     return change
 
 

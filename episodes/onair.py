@@ -260,12 +260,9 @@ def live_changed(episode: Episode, *, plan: bool = False, clock_only: bool = Fal
     ``plan``, what editors show changed too (a segment went on air and is locked now, the
     episode is live or done): open editors refresh. Pauses, added time, messages and ticked
     questions change nothing an editor shows."""
-    bumps: dict[str, Any] = {"live_revision": F("live_revision") + 1}
-    if plan:
-        bumps["revision"] = F("revision") + 1
-    Episode.objects.filter(pk=episode.pk).update(**bumps)
     # Nothing here edits the run-sheet the screens show: they are sent the live part only.
-    return broadcast.announce(episode.pk, kind=broadcast.CLOCK if clock_only else broadcast.LIVE)
+    kind = broadcast.CLOCK if clock_only else broadcast.LIVE
+    return broadcast.revise(episode.pk, plan=plan, live=True, kind=kind) or 0
 
 
 def bump(live_state: LiveState, **fields: Any) -> None:

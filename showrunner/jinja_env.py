@@ -1,8 +1,9 @@
-"""The Jinja2 environment for the few fragments that render hundreds of rows (the editor).
+"""The Jinja2 environment for the episode editor's fragments (jinja2/episodes/editor/).
 
-Django's own templates render everything else. Jinja2 compiles templates to Python, which
-renders the editor's run-sheet several times faster (bench/runsheet_page.py measures it).
-The filters are the same functions the Django templates use.
+Django's own templates render every other page. bench/runsheet_page.py renders the editor's
+markup with both engines from the same rows (a Django copy in bench/templates/): see
+DEVELOPERS.md, "Templates", for the figures. The filters are the same functions the Django
+templates use; autoescaped, and a misspelt name is an error.
 """
 
 from datetime import datetime

@@ -136,7 +136,9 @@ TEMPLATES = [
         },
     },
     {
-        # Only the editor's fragments, which render hundreds of rows (see showrunner/jinja_env.py).
+        # The editor's fragments, which render every row of an episode on each load and layout
+        # change: Jinja2 renders them in 70-75% of the time Django templates take at 15
+        # segments (bench/runsheet_page.py; DEVELOPERS.md, "Templates").
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,

@@ -53,12 +53,12 @@ def speaker_for(token: str, *, now: datetime) -> Speaker | None:
     return speaker
 
 
-def ensure_link(speaker: Speaker) -> str:
+def ensure_link(speaker: Speaker, *, now: datetime | None = None) -> str:
     """The speaker's link token, creating a secret the first time one is needed."""
     if not speaker.link_secret:
         # Set only if still unset: a copy loaded earlier must not replace a link just made.
         Speaker.objects.filter(pk=speaker.pk, link_secret="").update(
-            link_secret=new_secret(), updated_at=timezone.now()
+            link_secret=new_secret(), updated_at=now or timezone.now()
         )
         speaker.refresh_from_db(fields=["link_secret", "link_expires_at"])
     token = token_for(speaker)
@@ -66,7 +66,9 @@ def ensure_link(speaker: Speaker) -> str:
     return token
 
 
-def regenerate(speaker: Speaker, *, expires_at: datetime | None = None) -> str:
+def regenerate(
+    speaker: Speaker, *, expires_at: datetime | None = None, now: datetime | None = None
+) -> str:
     """A new link; every earlier one stops working.
 
     The link's columns change only through their own UPDATE, never with a whole-row save, so a
@@ -75,7 +77,7 @@ def regenerate(speaker: Speaker, *, expires_at: datetime | None = None) -> str:
     """
     secret = new_secret()
     Speaker.objects.filter(pk=speaker.pk).update(
-        link_secret=secret, link_expires_at=expires_at, updated_at=timezone.now()
+        link_secret=secret, link_expires_at=expires_at, updated_at=now or timezone.now()
     )
     speaker.link_secret, speaker.link_expires_at = secret, expires_at
     token = token_for(speaker)
@@ -83,15 +85,17 @@ def regenerate(speaker: Speaker, *, expires_at: datetime | None = None) -> str:
     return token
 
 
-def revoke(speaker: Speaker) -> None:
-    Speaker.objects.filter(pk=speaker.pk).update(link_secret="", updated_at=timezone.now())
+def revoke(speaker: Speaker, *, now: datetime | None = None) -> None:
+    Speaker.objects.filter(pk=speaker.pk).update(link_secret="", updated_at=now or timezone.now())
     speaker.link_secret = ""
 
 
-def set_expiry(speaker: Speaker, expires_at: datetime | None) -> None:
+def set_expiry(
+    speaker: Speaker, expires_at: datetime | None, *, now: datetime | None = None
+) -> None:
     """When the link stops working (None: never); the secret itself stays as it is."""
     Speaker.objects.filter(pk=speaker.pk).update(
-        link_expires_at=expires_at, updated_at=timezone.now()
+        link_expires_at=expires_at, updated_at=now or timezone.now()
     )
     speaker.link_expires_at = expires_at
 

@@ -16,6 +16,7 @@ from .. import chapters, editing, report, reporting
 from ..exporting import chapters_text, episodes_for_export, recap_post, recorded_chapters
 from ..formats import ParseError, spreadsheet
 from ..models import Episode, Segment
+from .editor import actor
 
 KIND_LABELS = dict(Segment.Kind.choices)
 
@@ -151,8 +152,7 @@ def episode_chapters(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         episode = get_episode(request.user, pk, Action.EDIT)
         if "reset" in request.POST:
-            Episode.objects.filter(pk=episode.pk).update(chapters="")
-            editing.plan_changed(episode.pk, on_air=False)
+            editing.set_chapters(episode, "", None, actor(request))
             messages.success(request, "The chapters are back to the times recorded on air.")
             return redirect("episode_chapters", episode.pk)
         text = request.POST.get("chapters", "")
@@ -164,11 +164,13 @@ def episode_chapters(request: HttpRequest, pk: int) -> HttpResponse:
             error, status = exc, 422
         else:
             # Compare-and-set: saved only over the version this editor started from.
-            saved = Episode.objects.filter(
-                pk=episode.pk, chapters=request.POST.get("saved", "").replace("\r\n", "\n")
-            ).update(chapters=chapters.render(parsed))
+            saved = editing.set_chapters(
+                episode,
+                chapters.render(parsed),
+                request.POST.get("saved", "").replace("\r\n", "\n"),
+                actor(request),
+            )
             if saved:
-                editing.plan_changed(episode.pk, on_air=False)
                 messages.success(request, "Chapters saved.")
                 return redirect("episode_chapters", episode.pk)
             conflict, status = True, 409

@@ -14,13 +14,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -30,7 +30,7 @@ from django_htmx.http import reswap, retarget
 
 from showrunner import bounds
 from showrunner.auth import Action, get_episode, get_show, shows_for
-from speakers import emails, links
+from speakers import links
 from speakers.models import ProfileChange, Speaker
 
 from .. import editing, limits, onair, reporting
@@ -44,7 +44,7 @@ from ..forms import (
     SegmentForm,
 )
 from ..models import Appearance, Episode, NewsItem, Question, Segment
-from ..templatetags.showtime import kind_label, minutes_text, row_times
+from . import editor_rows
 
 ORDERED: dict[str, type[Segment] | type[Question] | type[NewsItem]] = {
     "segments": Segment,
@@ -54,7 +54,9 @@ ORDERED: dict[str, type[Segment] | type[Question] | type[NewsItem]] = {
 
 
 def actor(request: HttpRequest) -> Actor:
-    return Actor(request.user, timezone.now())  # type: ignore[arg-type]
+    """The one place the editor reads the clock: everything below takes ``Actor.now``."""
+    user = request.user
+    return Actor(user if isinstance(user, AbstractBaseUser) else None, timezone.now())
 
 
 def editor_queryset() -> QuerySet[Episode]:
@@ -67,30 +69,35 @@ def editor_queryset() -> QuerySet[Episode]:
     )
 
 
-def attach_questions(episode: Episode, segments: list[Segment]) -> dict[int, frozenset[int]]:
-    """Give each segment its ``question_list`` and return whom each question is for.
+def questions_of(episode: Episode) -> tuple[dict[int, list[Question]], dict[int, frozenset[int]]]:
+    """Each segment's questions in order, and whom each question is for (appearance ids).
 
     Two queries for the whole episode. A prefetch would build a QuerySet per segment and an
     Appearance per addressee: at a hundred segments that was most of the editor's time.
     """
-    by_segment: dict[int, list[Question]] = {segment.pk: [] for segment in segments}
+    by_segment: dict[int, list[Question]] = {}
     for question in Question.objects.filter(segment__episode=episode).order_by(
         "segment_id", "position"
     ):
-        by_segment[question.segment_id].append(question)
-    for segment in segments:
-        segment.question_list = by_segment[segment.pk]  # type: ignore[attr-defined]
+        by_segment.setdefault(question.segment_id, []).append(question)
     pairs = Question.addressed_to.through.objects.filter(
         question__segment__episode=episode
     ).values_list("question_id", "appearance_id")
     found: dict[int, set[int]] = {}
     for question_id, appearance_id in pairs:
         found.setdefault(question_id, set()).add(appearance_id)
-    return {question_id: frozenset(ids) for question_id, ids in found.items()}
+    return by_segment, {question_id: frozenset(ids) for question_id, ids in found.items()}
 
 
 def load(request: HttpRequest, pk: int) -> Episode:
     return get_episode(request.user, pk, Action.EDIT, queryset=editor_queryset())
+
+
+def load_for_cell(request: HttpRequest, pk: int) -> Episode:
+    """The episode alone, for a cell's save, which answers without the rows."""
+    return get_episode(
+        request.user, pk, Action.EDIT, queryset=Episode.objects.select_related("show")
+    )
 
 
 def fresh(pk: int) -> Episode:
@@ -112,104 +119,65 @@ def changed_field(request: HttpRequest) -> str:
 # -- rendering -------------------------------------------------------------------------------
 
 
-def rendered_once(name: str, variants: dict[Any, dict[str, Any]]) -> dict[Any, SafeString]:
-    """Render a small fragment once per distinct value instead of once per row."""
-    template = get_template(name)
-    return {key: SafeString(template.render(context)) for key, context in variants.items()}
+def page_urls(episode: Episode) -> dict[str, str]:
+    """The editor's own URLs that are not a row's."""
+    pk = [episode.pk]
+    return {
+        "header_url": reverse("edit_header", args=pk),
+        "undo_url": reverse("editor_undo", args=pk),
+        "add_segment_url": reverse("add_segment", args=pk),
+        "add_news_url": reverse("add_news", args=pk),
+        "search_url": reverse("search_speakers", args=pk),
+        "add_guest_url": reverse("add_guest", args=pk),
+    }
 
 
 def editor_context(
     request: HttpRequest, episode: Episode, *, with_history: bool = True, **extra: Any
 ) -> dict[str, Any]:
-    """Everything the editor's templates read. Rows get their URLs and pre-rendered choices
-    attached, so a run-sheet of a hundred segments renders in a fixed, small amount of work.
-    ``with_history``: how long each kind usually runs, read from the show's whole live log;
-    a saved cell's answer shows no segment rows and goes without it."""
-    now = timezone.now()
+    """Everything the editor's templates read: the episode's header, totals and its rows
+    (:func:`editor_rows.editor_rows`). ``with_history``: how long each kind usually runs, read
+    from the show's whole live log."""
+    who = actor(request)
+    now = who.now
     sheet = episode.run_sheet(now=now)
-    appearances = list(episode.appearances.all())
-    base = reverse("episode_editor", args=[episode.pk])
-    zone = episode.show.zone
-    kinds = rendered_once(
-        "episodes/editor/_options.html",
-        {
-            value: {"choices": Segment.Kind.choices, "selected": value}
-            for value, _ in Segment.Kind.choices
-        },
-    )
-    owner_choices = [("", "—"), *((a.pk, a.speaker.name) for a in appearances)]
-    owners = rendered_once(
-        "episodes/editor/_options.html",
-        {a: {"choices": owner_choices, "selected": a} for a, _ in owner_choices},
-    )
-    addressed = attach_questions(episode, [row.segment for row in sheet.rows])
-    locked = onair.locked_segment_ids(episode)
-    usual = reporting.usual_seconds(episode.show, exclude=episode) if with_history else {}
-    addressee_sets: dict[tuple[bool, frozenset[int], bool], dict[str, Any]] = {}
-    for row in sheet.rows:
-        segment = row.segment
-        segment.edit_url = f"{base}segments/{segment.pk}/"  # type: ignore[attr-defined]
-        segment.kind_options = kinds[segment.kind]  # type: ignore[attr-defined]
-        segment.owner_options = owners[segment.owner_id or ""]  # type: ignore[attr-defined]
-        segment.front_text, segment.back_text = row_times(row, zone)  # type: ignore[attr-defined]
-        segment.locked = segment.pk in locked  # type: ignore[attr-defined]
-        segment.history_hint = history_hint(segment.kind, usual)  # type: ignore[attr-defined]
-        for question in segment.question_list:  # type: ignore[attr-defined]
-            question.edit_url = f"{base}questions/{question.pk}/"  # type: ignore[attr-defined]
-            key = (
-                question.for_everyone,
-                addressed.get(question.pk, frozenset()),
-                question.is_recurring,
-            )
-            question.addressee_key = key  # type: ignore[attr-defined]
-            addressee_sets[key] = {
-                "appearances": appearances,
-                "everyone": key[0],
-                "ids": key[1],
-                "recurring": key[2],
-            }
-    chips = rendered_once("episodes/editor/_addressees.html", addressee_sets)
-    for row in sheet.rows:
-        for question in row.segment.question_list:  # type: ignore[attr-defined]
-            question.addressee_chips = chips[question.addressee_key]  # type: ignore[attr-defined]
-    for item in episode.news_items.all():
-        item.edit_url = f"{base}news/{item.pk}/"  # type: ignore[attr-defined]
-    latest_changes: dict[int, ProfileChange] = {}
+    questions, addressed = questions_of(episode)
+    latest_changes: dict[int, tuple[str, datetime]] = {}
     for change in ProfileChange.objects.filter(
         speaker__appearances__episode=episode, changed_by__isnull=True
     ).order_by("speaker_id", "-changed_at"):
-        latest_changes.setdefault(change.speaker_id, change)
-    for appearance in appearances:
+        latest_changes.setdefault(change.speaker_id, (change.summary, change.changed_at))
+    guest_links = {}
+    for appearance in episode.appearances.all():
         token = links.token_for(appearance.speaker)
-        appearance.link_url = (  # type: ignore[attr-defined]
-            request.build_absolute_uri(reverse("guest_portal", args=[token])) if token else ""
-        )
-        appearance.link_expired = bool(  # type: ignore[attr-defined]
-            appearance.speaker.link_expires_at and appearance.speaker.link_expires_at <= now
-        )
-        appearance.profile_change = latest_changes.get(appearance.speaker_id)  # type: ignore[attr-defined]
+        if token:
+            portal = reverse("guest_portal", args=[token])
+            guest_links[appearance.pk] = request.build_absolute_uri(portal)
+    rows = editor_rows.editor_rows(
+        episode,
+        sheet,
+        questions=questions,
+        addressed=addressed,
+        locked=onair.locked_segment_ids(episode),
+        usual=reporting.usual_seconds(episode.show, exclude=episode) if with_history else {},
+        links=guest_links,
+        profile_changes=latest_changes,
+        now=now,
+    )
     return {
         "episode": episode,
         "show": episode.show,
         "sheet": sheet,
-        "base": base,
-        "appearances": appearances,
+        "rows": rows,
+        **page_urls(episode),
+        "air_time": f"{start:%H:%M}" if (start := episode.local_start()) else "",
+        "target_minutes": episode.target_seconds // 60,
         "roles": Appearance.Role.choices,
         "statuses": Episode.Status.choices,
         "message": "",
-        "undo": editing.last_change(episode, Actor(request.user, now)),  # type: ignore[arg-type]
+        "undo": editing.last_change(episode, who),
         **extra,
     }
-
-
-def history_hint(kind: str, usual: dict[str, tuple[float, int]]) -> str:
-    """ "Questions usually run 24 min": the median on air of this kind of segment on the show."""
-    if kind not in usual:
-        return ""
-    seconds, _ = usual[kind]
-    rounded = round(seconds / 60) * 60 if seconds >= 120 else round(seconds)
-    verb = "run" if kind == "questions" else "runs"
-    return f"{kind_label(kind)} usually {verb} {minutes_text(rounded)}"
 
 
 def render_part(
@@ -221,10 +189,11 @@ def render_part(
     with_history: bool = True,
     **extra: Any,
 ) -> HttpResponse:
-    """An editor fragment (Jinja2, see showrunner/jinja_env.py), times in the show's zone."""
+    """An editor fragment (Jinja2) with all of :func:`editor_context`, times in the show's
+    zone."""
     with timezone.override(episode.show.zone):
         context = editor_context(request, episode, with_history=with_history, **extra)
-        return render(request, template, context, status=status)
+        return render(request, template, context, status=status, using=editor_rows.ENGINE)
 
 
 def layout_response(request: HttpRequest, pk: int, message: str = "") -> HttpResponse:
@@ -257,19 +226,35 @@ def cell_conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> Http
     return body_response(request, pk, message, status=409)
 
 
-def saved_response(request: HttpRequest, pk: int, saved: Any, error_slot: str) -> HttpResponse:
-    """A saved cell: the row's new version, times and totals out of band; the fields stay as
-    typed. ``error_slot`` selects the saved field's error message, which is cleared."""
+# What a saved cell's value can change besides its own row: the times and totals.
+TIMING = {Episode: {"air_date", "air_time", "target_minutes"}, Segment: {"planned"}}
+
+
+def saved_response(
+    request: HttpRequest, pk: int, saved: Any, error_slot: str, field: str = ""
+) -> HttpResponse:
+    """A saved cell answers with what changed, out of band: the row's new version, the
+    episode's revision and the undo bar; and, when the field moves times (a planned time, the
+    air time, the target), every segment's times and the totals. The fields stay as typed.
+    ``error_slot`` selects the saved field's error message, which is cleared."""
+    who = actor(request)
+    episode = Episode.objects.select_related("show").get(pk=pk)
     prefix = "episode" if isinstance(saved, Episode) else error_slot.split()[0].lstrip("#")
-    return render_part(
-        request,
-        "episodes/editor/_saved.html",
-        fresh(pk),
-        with_history=False,
-        error_slot=error_slot,
-        version_id=f"{prefix}-version",
-        version=saved.version,
-    )
+    context: dict[str, Any] = {
+        "episode": episode,
+        "undo": editing.last_change(episode, who),
+        "undo_url": reverse("editor_undo", args=[pk]),
+        "error_slot": error_slot,
+        "version_id": f"{prefix}-version",
+        "version": saved.version,
+        "sheet": None,
+        "times": (),
+    }
+    with timezone.override(episode.show.zone):
+        if field in TIMING.get(type(saved), set()):
+            sheet = episode.run_sheet(now=who.now)
+            context.update(sheet=sheet, times=editor_rows.time_rows(episode, sheet))
+        return render(request, "episodes/editor/_saved.html", context, using=editor_rows.ENGINE)
 
 
 def invalid(message: str, target: str) -> HttpResponse:
@@ -288,7 +273,9 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
         return render_part(request, "episodes/editor/_body.html", episode)
     with timezone.override(episode.show.zone):
         context = editor_context(request, episode)
-        body = render_to_string("episodes/editor/_body.html", context, request=request)
+        body = render_to_string(
+            "episodes/editor/_body.html", context, request=request, using=editor_rows.ENGINE
+        )
     page = {**context, "body": SafeString(body), "delete_blocked": editing.deletable(episode)}
     return render(request, "episodes/editor/page.html", page)
 
@@ -318,7 +305,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = load(request, pk)
+    episode = load_for_cell(request, pk)
     field = changed_field(request)
     form = HeaderForm(request.POST, instance=episode)
     if field not in form.fields:
@@ -341,7 +328,7 @@ def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Conflict as exc:
         return cell_conflict_response(request, pk, exc)
-    return saved_response(request, pk, saved, target)
+    return saved_response(request, pk, saved, target, field)
 
 
 def segment_of(episode: Episode, segment_pk: int) -> Segment:
@@ -351,7 +338,7 @@ def segment_of(episode: Episode, segment_pk: int) -> Segment:
 @login_required
 @require_POST
 def edit_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse:
-    episode = load(request, pk)
+    episode = load_for_cell(request, pk)
     segment = segment_of(episode, segment_pk)
     field = changed_field(request)
     if field not in {"title", "kind", "planned", "owner", "notes"}:
@@ -377,7 +364,7 @@ def edit_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse
         )
     except Conflict as exc:
         return cell_conflict_response(request, pk, exc)
-    return saved_response(request, pk, saved, f"#segment-{segment.pk} .{field}-error")
+    return saved_response(request, pk, saved, f"#segment-{segment.pk} .{field}-error", field)
 
 
 def field_label(field: str) -> str:
@@ -387,7 +374,7 @@ def field_label(field: str) -> str:
 @login_required
 @require_POST
 def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    episode = load(request, pk)
+    episode = load_for_cell(request, pk)
     question = get_object_or_404(Question, pk=question_pk, segment__episode=episode)
     field = changed_field(request)
     version = int_field(request, "version") or 0
@@ -434,7 +421,7 @@ def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def edit_news(request: HttpRequest, pk: int, news_pk: int) -> HttpResponse:
-    episode = load(request, pk)
+    episode = load_for_cell(request, pk)
     item = get_object_or_404(NewsItem, pk=news_pk, episode=episode)
     field = changed_field(request)
     if field not in {"title", "url", "notes"}:
@@ -465,7 +452,7 @@ def edit_news(request: HttpRequest, pk: int, news_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpResponse:
-    episode = load(request, pk)
+    episode = load_for_cell(request, pk)
     appearance = get_object_or_404(Appearance, pk=appearance_pk, episode=episode)
     field = changed_field(request)
     if field not in {"role", "notes"}:
@@ -514,38 +501,32 @@ def edit_contact(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
     except ValidationError as exc:
         return invalid(" ".join(exc.messages), slot)
     value = " ".join(value.split())
-    now = timezone.now()
-    with transaction.atomic():
-        speaker = get_object_or_404(
-            Speaker.objects.for_user(request.user).select_for_update().filter(show=episode.show),
-            pk=appearance.speaker_id,
+    get_object_or_404(
+        Speaker.objects.for_user(request.user).filter(show=episode.show),
+        pk=appearance.speaker_id,
+    )
+    try:
+        editing.set_contact(appearance, field, value, request.POST.get("was"), actor(request))
+    except Conflict as exc:
+        before = getattr(exc.current, field)
+        response = render(
+            request,
+            "episodes/editor/_contact_saved.html",
+            {"appearance": appearance, "field": field, "value": before, "status": ""},
+            status=409,
+            using=editor_rows.ENGINE,
         )
-        before = getattr(speaker, field)
-        if before != request.POST.get("was", before):
-            response = render(
-                request,
-                "episodes/editor/_contact_saved.html",
-                {"appearance": appearance, "field": field, "value": before, "status": ""},
-                status=409,
-            )
-            message = escape(
-                f"Someone changed this meanwhile to “{before}”. Yours was not saved; "
-                "change it again to replace theirs."
-            )
-            response.content = message.encode() + response.content
-            return reswap(retarget(response, slot), "innerHTML")
-        if value != before:
-            Speaker.objects.filter(pk=speaker.pk).update(**{field: value, "updated_at": now})
-            ProfileChange.objects.create(
-                speaker=speaker,
-                changed_at=now,
-                fields={field: [before, value]},
-                changed_by=request.user,
-            )
+        message = escape(
+            f"Someone changed this meanwhile to “{before}”. Yours was not saved; "
+            "change it again to replace theirs."
+        )
+        response.content = message.encode() + response.content
+        return reswap(retarget(response, slot), "innerHTML")
     return render(
         request,
         "episodes/editor/_contact_saved.html",
         {"appearance": appearance, "field": field, "value": value, "status": "Saved."},
+        using=editor_rows.ENGINE,
     )
 
 
@@ -701,8 +682,9 @@ def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
             "speakers": speakers,
             "elsewhere": elsewhere,
             "query": query,
-            "base": reverse("episode_editor", args=[episode.pk]),
+            "add_guest_url": reverse("add_guest", args=[episode.pk]),
         },
+        using=editor_rows.ENGINE,
     )
 
 
@@ -719,40 +701,35 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
     copy_pk = int_field(request, "copy")
     name = " ".join(request.POST.get("name", "").split())
     target = "#guests-editor .guest-add-error"
+    speaker = copy_of = None
     if speaker_pk:
         speaker = get_object_or_404(Speaker.objects.filter(show=episode.show), pk=speaker_pk)
     elif copy_pk:
-        original = get_object_or_404(
+        copy_of = get_object_or_404(
             Speaker.objects.filter(show__in=shows_for(request.user, Action.EDIT)), pk=copy_pk
         )
-        speaker = copy_speaker(original, episode)
     elif name:
         if len(name) > 200:
             return invalid("That name is over 200 characters.", target)
         if problem := bounds.text_problem(name):
             return invalid(f"The name {problem}", target)
-        speaker = Speaker.objects.create(
-            show=episode.show, name=name, is_group=name.lower().endswith(" team")
-        )
     else:
         return invalid("Pick someone or type a new name.", target)
     try:
-        with transaction.atomic():  # one person added twice at once: the second is refused
-            Appearance.objects.create(episode=episode, speaker=speaker, role=role)
-    except IntegrityError:
-        return layout_response(request, pk, message=f"{speaker.name} is on the episode already.")
-    editing.plan_changed(episode.pk, on_air=True)
+        editing.add_guest(
+            episode,
+            layout_version(request),
+            actor(request),
+            role=role,
+            speaker=speaker,
+            copy_of=copy_of,
+            name=name,
+        )
+    except Conflict as exc:
+        return conflict_response(request, pk, exc)
+    except editing.Refused as exc:
+        return layout_response(request, pk, message=str(exc))
     return layout_response(request, pk)
-
-
-def copy_speaker(original: Speaker, episode: Episode) -> Speaker:
-    """The same person on this episode's show: the one copied before, or a new copy."""
-    existing = (
-        Speaker.objects.filter(show=episode.show, name=original.name, email__iexact=original.email)
-        .order_by("pk")
-        .first()
-    )
-    return existing or original.copy_to(episode.show)
 
 
 @login_required
@@ -761,45 +738,29 @@ def guest_link(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespons
     """A guest's private link: a new one (the old stops working), none, an expiry, or sent."""
     episode = load(request, pk)
     appearance = get_object_or_404(
-        Appearance.objects.select_related("speaker"), pk=appearance_pk, episode=episode
+        Appearance.objects.select_related("speaker", "episode__show"),
+        pk=appearance_pk,
+        episode=episode,
     )
-    speaker = appearance.speaker
-    action = request.POST.get("action")
-    message = ""
-    if action == "new":
-        links.regenerate(speaker, expires_at=speaker.link_expires_at)
-        message = f"New link for {speaker.name}; the old one no longer works."
-    elif action == "revoke":
-        links.revoke(speaker)
-        message = f"{speaker.name}'s link no longer works."
-    elif action == "expiry":
+    action = request.POST.get("action", "")
+    if action not in editing.LINK_ACTIONS:
+        return HttpResponse("Unknown action.", status=400)
+    slot = f"#appearance-{appearance.pk} .guest-error"
+    expires_at = None
+    if action == "expiry":
         day = request.POST.get("expires", "")
         try:
             expires = date.fromisoformat(day) if day else None
         except ValueError:
-            return invalid(
-                f"“{day}” is not a date: give it as YYYY-MM-DD.",
-                f"#appearance-{appearance.pk} .guest-error",
-            )
+            return invalid(f"“{day}” is not a date: give it as YYYY-MM-DD.", slot)
         if expires is not None and (problem := bounds.year_problem(expires)):
-            return invalid(f"Expiry: {problem}", f"#appearance-{appearance.pk} .guest-error")
-        links.set_expiry(
-            speaker,
-            datetime.combine(expires, time.max, tzinfo=episode.show.zone) if expires else None,
-        )
-        until = f"works until the end of {expires:%-d %B %Y}." if expires else "does not expire."
-        message = f"{speaker.name}'s link {until}"
-    elif action == "send":
-        if not speaker.email:
-            return invalid(
-                f"Add an email address for {speaker.name} first, in their Email field above.",
-                f"#appearance-{appearance.pk} .guest-error",
-            )
-        links.ensure_link(speaker)
-        emails.send_link(appearance, now=timezone.now())
-        message = f"Sent {speaker.name} their link at {speaker.email}."
-    else:
-        return HttpResponse("Unknown action.", status=400)
+            return invalid(f"Expiry: {problem}", slot)
+        if expires is not None:
+            expires_at = datetime.combine(expires, time.max, tzinfo=episode.show.zone)
+    try:
+        message = editing.guest_link(appearance, action, actor(request), expires_at=expires_at)
+    except editing.Refused as exc:
+        return invalid(str(exc), slot)
     return layout_response(request, pk, message=message)
 
 
@@ -807,9 +768,13 @@ def guest_link(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespons
 @require_POST
 def remove_guest(request: HttpRequest, pk: int, appearance_pk: int) -> HttpResponse:
     episode = load(request, pk)
-    appearance = get_object_or_404(Appearance, pk=appearance_pk, episode=episode)
-    appearance.delete()  # their questions stay, addressed to the others
-    editing.plan_changed(episode.pk, on_air=True)
+    appearance = get_object_or_404(
+        Appearance.objects.select_related("speaker"), pk=appearance_pk, episode=episode
+    )
+    try:
+        editing.remove_guest(appearance, layout_version(request), actor(request))
+    except Conflict as exc:
+        return conflict_response(request, pk, exc)
     return layout_response(request, pk, message=f"{appearance.speaker.name} is off the episode.")
 
 

@@ -463,8 +463,8 @@ def test_adding_a_guest_twice_says_so() -> None:
     client = producer_of(episode.show)
     add = reverse("add_guest", args=[episode.pk])
 
-    first = client.post(add, {"speaker": dana.pk}, **HX)
-    second = client.post(add, {"speaker": dana.pk}, **HX)
+    first = client.post(add, {"speaker": dana.pk, "layout_version": 1}, **HX)
+    second = client.post(add, {"speaker": dana.pk, "layout_version": 2}, **HX)
 
     assert first.status_code == 200
     assert second.status_code == 200
@@ -516,7 +516,7 @@ def test_six_parallel_adds_of_one_guest_add_them_once() -> None:
     def add_dana(index: int) -> int:
         client = Client(raise_request_exception=False)
         client.force_login(users[index])
-        return client.post(add, {"speaker": dana.pk}, **HX).status_code
+        return client.post(add, {"speaker": dana.pk, "layout_version": 1}, **HX).status_code
 
     statuses = fuzzing.at_once(6, add_dana)
 

@@ -1,6 +1,8 @@
 """Editor operations: compare-and-set on versions, gap-free positions, undo."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -267,3 +269,24 @@ def test_a_show_has_one_template() -> None:
 
     assert editing.template_of(show) == editing.template_of(show)
     assert Episode.objects.filter(show=show, is_template=True).count() == 1
+
+
+def test_revisions_move_in_one_place_only() -> None:
+    """broadcast.revise is the one UPDATE that moves an episode's revisions: no other module
+    of the app writes revision, live_revision or layout_version itself."""
+    root = Path(__file__).resolve().parents[2]
+    writes = re.compile(r"""F\(["'](live_revision|revision|layout_version)""")
+    found = [
+        (str(path.relative_to(root)), match.group(0))
+        for app in ("episodes", "speakers", "showrunner")
+        for path in sorted((root / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        for line in path.read_text().splitlines()
+        if (match := writes.search(line))
+    ]
+
+    assert found == [
+        ("episodes/broadcast.py", 'F("revision'),
+        ("episodes/broadcast.py", 'F("live_revision'),
+        ("episodes/broadcast.py", 'F("layout_version'),
+    ]

@@ -4,8 +4,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from episodes import editing
 from episodes.models import Appearance, Episode, NewsItem, Role, Segment
@@ -362,8 +364,16 @@ def test_guest_search_add_and_remove(producer: Client, episode: Episode) -> None
         not in producer.get(url("search_speakers", episode.pk), {"q": "dana"}).content.decode()
     )
 
-    producer.post(url("add_guest", episode.pk), {"speaker": omar.pk, "role": "co_host"}, **HX)
-    producer.post(url("add_guest", episode.pk), {"name": "Lee Park", "role": "guest"}, **HX)
+    producer.post(
+        url("add_guest", episode.pk),
+        {"speaker": omar.pk, "role": "co_host", "layout_version": 1},
+        **HX,
+    )
+    producer.post(
+        url("add_guest", episode.pk),
+        {"name": "Lee Park", "role": "guest", "layout_version": 2},
+        **HX,
+    )
 
     assert sorted(episode.appearances.values_list("speaker__name", "role")) == [
         ("Dana Li", "guest"),
@@ -371,7 +381,7 @@ def test_guest_search_add_and_remove(producer: Client, episode: Episode) -> None
         ("Omar Haddad", "co_host"),
     ]
     lee = episode.appearances.get(speaker__name="Lee Park")
-    producer.post(url("remove_guest", episode.pk, lee.pk), **HX)
+    producer.post(url("remove_guest", episode.pk, lee.pk), {"layout_version": 3}, **HX)
     assert not Appearance.objects.filter(pk=lee.pk).exists()
     assert Speaker.objects.filter(name="Lee Park").exists()
 
@@ -453,3 +463,125 @@ def test_editor_loads_in_a_fixed_number_of_queries(
         assert client.get(url("episode_editor", small.pk)).status_code == 200
     with django_assert_num_queries(12):  # type: ignore[operator]
         assert client.get(url("episode_editor", large.pk)).status_code == 200
+
+
+def test_a_saved_cell_answers_in_a_fixed_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """A cell's save answers with what changed, never the whole editor: the same queries for
+    an episode of 5 segments and of 60, and no guests, questions or history read."""
+
+    def build(segments: int) -> Episode:
+        episode = make_episode(starts_at=datetime(2026, 3, 3, 17, 0, tzinfo=UTC))
+        guests = [make_appearance(episode) for _ in range(3)]
+        for index in range(segments):
+            segment = make_segment(episode, title=f"Segment {index}")
+            make_question(segment, guests[index % 3], text=f"Question {index}?")
+        return episode
+
+    small, large = build(5), build(60)
+    client.force_login(make_user(is_staff=True))
+    NOTIFY = int(connection.vendor == "postgresql")  # live screens are told: pg_notify
+
+    for episode in (small, large):
+        first = episode.segments.order_by("position").first()
+        assert first is not None
+        # login, the episode, the segment, whether it is locked on air, the compare-and-set
+        # update, the revision, the undo record, in savepoints; then the episode, the undo
+        # bar and (a planned time moves times) the segments: none of them per row
+        with django_assert_num_queries(17 + NOTIFY):
+            response = client.post(
+                url("edit_segment", episode.pk, first.pk),
+                {"planned": "7", "version": first.version},
+                **hx("planned"),
+            )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html.count('hx-swap-oob="true">') >= 2 * episode.segments.count()
+        assert "Question 0?" not in html  # no rows are rendered again
+
+        with django_assert_num_queries(16 + NOTIFY):  # a title moves no times: no segments
+            response = client.post(
+                url("edit_segment", episode.pk, first.pk),
+                {"title": "Renamed", "version": first.version + 1},
+                **hx("title"),
+            )
+        assert response.status_code == 200
+        assert f'id="segment-{first.pk}-version" name="version" value="{first.version + 2}"' in (
+            response.content.decode()
+        )
+        assert "segment-" + str(first.pk) + "-front" not in response.content.decode()
+
+
+def test_adding_a_guest_on_a_stale_layout_is_refused_and_says_so(
+    producer: Client, episode: Episode
+) -> None:
+    omar = make_speaker(name="Omar Haddad", show=episode.show)
+    producer.post(url("add_segment", episode.pk), {"layout_version": 1}, **HX)  # someone else
+
+    response = producer.post(
+        url("add_guest", episode.pk), {"speaker": omar.pk, "layout_version": 1}, **HX
+    )
+    by_name = producer.post(
+        url("add_guest", episode.pk), {"name": "Lee Park", "layout_version": 1}, **HX
+    )
+
+    assert response.status_code == 409
+    assert "The run-sheet changed while you were working" in response.content.decode()
+    assert response["HX-Retarget"] == "#editor-body"
+    assert by_name.status_code == 409
+    assert list(episode.appearances.values_list("speaker__name", flat=True)) == ["Dana Li"]
+    assert not Speaker.objects.filter(name="Lee Park").exists()  # nothing half written
+
+
+def test_removing_a_guest_on_a_stale_layout_is_refused_and_says_so(
+    producer: Client, episode: Episode
+) -> None:
+    dana = episode.appearances.get()
+    producer.post(url("add_segment", episode.pk), {"layout_version": 1}, **HX)
+
+    response = producer.post(url("remove_guest", episode.pk, dana.pk), {"layout_version": 1}, **HX)
+
+    assert response.status_code == 409
+    assert "The run-sheet changed while you were working" in response.content.decode()
+    assert Appearance.objects.filter(pk=dana.pk).exists()
+
+
+def test_undo_puts_a_removed_guest_back_with_their_questions_and_segments(
+    producer: Client, episode: Episode
+) -> None:
+    dana = episode.appearances.get()
+    question = episode.segments.get(title="Questions").questions.get()
+    Segment.objects.filter(episode=episode, title="News").update(owner=dana)
+    producer.post(url("remove_guest", episode.pk, dana.pk), {"layout_version": 1}, **HX)
+    assert not episode.appearances.exists()
+    assert episode.segments.get(title="News").owner is None
+
+    response = producer.post(url("editor_undo", episode.pk), **HX)
+
+    assert "Undone: take Dana Li off." in response.content.decode()
+    back = episode.appearances.get()
+    assert (back.speaker.name, back.role) == ("Dana Li", dana.role)
+    assert list(question.addressed_to.all()) == [back]
+    assert episode.segments.get(title="News").owner == back
+
+
+def test_undo_takes_an_added_guest_off_again(producer: Client, episode: Episode) -> None:
+    omar = make_speaker(name="Omar Haddad", show=episode.show)
+    producer.post(url("add_guest", episode.pk), {"speaker": omar.pk, "layout_version": 1}, **HX)
+
+    response = producer.post(url("editor_undo", episode.pk), **HX)
+
+    assert "Undone: add Omar Haddad." in response.content.decode()
+    assert list(episode.appearances.values_list("speaker__name", flat=True)) == ["Dana Li"]
+
+
+def test_guest_link_changes_move_the_revision_open_editors_follow(
+    producer: Client, episode: Episode
+) -> None:
+    dana = episode.appearances.get()
+    before = Episode.objects.get(pk=episode.pk).revision
+
+    producer.post(url("guest_link", episode.pk, dana.pk), {"action": "new"}, **HX)
+
+    assert Episode.objects.get(pk=episode.pk).revision == before + 1

@@ -71,7 +71,11 @@ def test_a_producer_of_both_shows_copies_a_person_across_without_their_link() ->
     client.force_login(producer)
 
     found = client.get(reverse("search_speakers", args=[episode.pk]), {"q": "dana"})
-    client.post(reverse("add_guest", args=[episode.pk]), {"copy": dana.pk}, HTTP_HX_REQUEST="true")
+    client.post(
+        reverse("add_guest", args=[episode.pk]),
+        {"copy": dana.pk, "layout_version": episode.layout_version},
+        HTTP_HX_REQUEST="true",
+    )
 
     assert "Copy Dana Li from Other" in found.content.decode()
     copy = episode.appearances.get().speaker
