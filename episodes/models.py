@@ -243,11 +243,11 @@ class Episode(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The date is derived from the start whenever the start is known, so the two never
         # disagree; it stays settable on its own while the time is not known yet.
         if self.starts_at is not None:
-            self.air_date = self.local_start().date()
+            self.air_date = self.starts_at.astimezone(self.show.zone).date()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "air_date"}
         super().save(*args, **kwargs)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -119,7 +119,7 @@ def perform(
     episode: Episode,
     action: str,
     *,
-    user: AbstractBaseUser,
+    user: User,
     now: datetime,
     version: int | None,
     source: str,
@@ -278,7 +278,7 @@ def bump(live_state: LiveState, **fields: Any) -> None:
     LiveState.objects.filter(pk=live_state.pk).update(version=F("version") + 1, **fields)
 
 
-def take_control(episode: Episode, *, user: AbstractBaseUser, now: datetime) -> LiveState:
+def take_control(episode: Episode, *, user: User, now: datetime) -> LiveState:
     with transaction.atomic():
         state = state_of(episode)
         if state.controller_id != user.pk:
@@ -287,14 +287,12 @@ def take_control(episode: Episode, *, user: AbstractBaseUser, now: datetime) -> 
         return state_of(episode)
 
 
-def require_control(state: LiveState, user: AbstractBaseUser) -> None:
+def require_control(state: LiveState, user: User) -> None:
     if state.controller_id not in (None, user.pk):
         raise NotInControl(state)
 
 
-def set_rehearsal(
-    episode: Episode, rehearsal: bool, *, user: AbstractBaseUser, now: datetime
-) -> LiveState:
+def set_rehearsal(episode: Episode, rehearsal: bool, *, user: User, now: datetime) -> LiveState:
     """Switch between rehearsing and the real show. Only while nothing is on air: the clock
     goes back to ready, and a rehearsal's times stay apart from the show's."""
     with transaction.atomic():
@@ -355,7 +353,7 @@ def send_message(
     episode: Episode,
     text: str,
     *,
-    user: AbstractBaseUser,
+    user: User,
     now: datetime,
     flash: bool = False,
     to: Appearance | None = None,
@@ -399,7 +397,7 @@ def send_message(
 
 
 def clear_message(
-    episode: Episode, *, user: AbstractBaseUser, now: datetime, to: Appearance | None = None
+    episode: Episode, *, user: User, now: datetime, to: Appearance | None = None
 ) -> None:
     with transaction.atomic():
         state = state_of(episode)
@@ -430,7 +428,7 @@ def read_message(
     return bool(read)
 
 
-def mark_question(question: Question, status: str, *, user: AbstractBaseUser) -> None:
+def mark_question(question: Question, status: str, *, user: User) -> None:
     if status not in Question.Status.values:
         raise InvalidAction(f"A question is planned, asked or skipped, not “{status}”.")
     episode = question.segment.episode

@@ -18,7 +18,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 def media(request: HttpRequest, path: str) -> FileResponse:
     """An uploaded file, where no web server in front serves MEDIA_ROOT (a local install)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 urlpatterns = [

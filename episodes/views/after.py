@@ -76,7 +76,7 @@ def episode_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
         "difference_s", "verdict", "started_at", "questions_planned", "questions_asked",
         "questions_skipped",
     ]  # fmt: skip
-    rows: list[list[object]] = [header]
+    rows: list[list[object]] = [list(header)]
     for position, row in enumerate(result.rows, start=1):
         rows.append(
             [

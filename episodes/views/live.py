@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from showrunner.auth import Action, can, get_episode
+from showrunner.auth import Action, can, get_episode, signed_in
 
 from .. import commands, onair, stream_access
 from ..live import InvalidAction
@@ -117,7 +117,7 @@ def command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         episode,
         action,
         data,
-        user=request.user,
+        user=signed_in(request),
         source=f"session:{request.session.session_key}",
         request_id=request_id,
     )
@@ -130,7 +130,7 @@ def rehearsal(request: HttpRequest, pk: int) -> JsonResponse:
     episode = get_episode(request.user, pk, Action.CALL)
     try:
         onair.set_rehearsal(
-            episode, request.POST.get("on") == "true", user=request.user, now=timezone.now()
+            episode, request.POST.get("on") == "true", user=signed_in(request), now=timezone.now()
         )
     except (InvalidAction, onair.NotInControl) as exc:
         return refused(episode, exc)
@@ -157,7 +157,7 @@ def question_status(request: HttpRequest, pk: int, question_pk: int) -> JsonResp
     episode = get_episode(request.user, pk, Action.CALL)
     question = get_object_or_404(Question, pk=question_pk, segment__episode=episode)
     try:
-        onair.mark_question(question, request.POST.get("status", ""), user=request.user)
+        onair.mark_question(question, request.POST.get("status", ""), user=signed_in(request))
     except (InvalidAction, onair.NotInControl) as exc:
         return refused(episode, exc)
     return accepted(episode)

@@ -13,9 +13,11 @@ import threading
 import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
+from django.db.models import F
 
 from episodes import live, onair, push
 from episodes.api import new_token
@@ -176,8 +178,11 @@ def test_two_decks_without_a_version_pressing_next_together_advance_once(
     ok(second, episode, right)
 
     for round_ in range(1, 5):
-        # Past the repeat window of the round before: each round is a new press.
-        time.sleep(BOUNCE_MS / 1000 + 0.05)
+        # Each round is a new press: the round before's press is moved out of the repeat window
+        # in the database rather than waited out.
+        LiveState.objects.filter(episode=episode).update(
+            last_action_at=F("last_action_at") - timedelta(milliseconds=BOUNCE_MS + 1000)
+        )
         answers = press_together(episode, [(first, left, "next", {}), (second, right, "next", {})])
 
         assert position_of(episode) == 1 + round_, (round_, answers)
@@ -229,10 +234,12 @@ class FakeEpisode:
     def __init__(self) -> None:
         self.revision = 1
         self.hold: threading.Event | None = None
+        self.read = threading.Event()  # set once a held build has read the revision
 
     def build(self, episode_id: int, audience: str) -> dict[str, Any]:
         revision, hold = self.revision, self.hold
         if hold is not None:
+            self.read.set()
             hold.wait(10)
         return {
             "episode": episode_id,
@@ -305,7 +312,8 @@ def test_a_build_under_way_when_a_change_commits_is_not_the_last_word(fake: Fake
             hub.built.clear()  # nothing cached: the next request starts a build
             fake.hold = held = threading.Event()
             early = asyncio.create_task(hub.snapshot((7, onair.TEAM)))  # a view's, say
-            await asyncio.sleep(0.1)  # it has read revision 1
+            # Until the build has read revision 1 (it runs in a worker thread).
+            assert await asyncio.to_thread(fake.read.wait, 10)
             fake.hold, fake.revision = None, 2
             hub.heard(7, 2)  # the change commits in this process
             held.set()
