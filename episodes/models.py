@@ -6,7 +6,7 @@ numbers, min ≤ max). Positions are kept gap-free by :mod:`episodes.ordering`.
 
 import secrets
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -286,9 +286,6 @@ class Episode(models.Model):
             return None
         minutes = self.call_minutes if self.call_minutes is not None else self.show.call_minutes
         return self.starts_at - timedelta(minutes=minutes)
-
-    def airs_on(self) -> date | None:
-        return self.air_date
 
     def run_sheet(self, *, now: datetime) -> runsheet.RunSheet:
         """The computed run-sheet; uses ``segments`` as prefetched by the caller."""

@@ -195,12 +195,12 @@ def episode_report(
                 deleted=True,
             )
         )
-    finished = [run for run in runs if run.ended_at is not None]
+    finished = [run.ended_at for run in runs if run.ended_at is not None]
     return EpisodeReport(
         rows=rows,
         target_seconds=target_seconds,
         started_at=runs[0].started_at if runs else None,
-        ended_at=max((run.ended_at for run in finished), default=None),  # type: ignore[type-var]
+        ended_at=max(finished, default=None),
         running=running,
     )
 

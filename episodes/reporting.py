@@ -1,6 +1,7 @@
 """The live log read for :mod:`episodes.report`: a fixed number of queries, plain records out."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q
 
@@ -14,8 +15,8 @@ def as_run(
     title: str,
     planned_seconds: int | None,
     planned_max_seconds: int | None,
-    started_at: object,
-    ended_at: object,
+    started_at: datetime,
+    ended_at: datetime | None,
     paused_ms: int,
     kind: str | None,
 ) -> report.Run:
@@ -23,8 +24,8 @@ def as_run(
         segment_id=segment_id,
         title=title,
         planned=Planned(planned_seconds, planned_max_seconds),
-        started_at=started_at,  # type: ignore[arg-type]
-        ended_at=ended_at,  # type: ignore[arg-type]
+        started_at=started_at,
+        ended_at=ended_at,
         paused_ms=paused_ms,
         kind=kind or Segment.Kind.OTHER,
     )

@@ -1,3 +1,5 @@
+"""The project's URLs: accounts, media, then the apps' own (each namespaced by its app)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views

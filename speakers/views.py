@@ -89,7 +89,8 @@ def split(
     appearances: list[Appearance], now: datetime
 ) -> tuple[list[Appearance], list[Appearance]]:
     today = timezone.localdate(now)
-    upcoming, past = [], []
+    upcoming: list[Appearance] = []
+    past: list[Appearance] = []
     for appearance in appearances:
         episode = appearance.episode
         ended = episode.status == Episode.Status.DONE
