@@ -54,7 +54,7 @@ session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
-data = onair.snapshot(episode.pk)
+data = onair.screen_state(episode.pk)
 print(json.dumps({"episode": episode.pk, "session": session.session_key, "segment": data["segment"]}))
 """
 

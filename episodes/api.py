@@ -23,9 +23,9 @@ from showrunner import throttle
 from showrunner.auth import Action, can, visible_shows
 
 from . import commands, onair, stream_access
-from .live import ACTIONS, InvalidAction
+from .live_clock import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
-from .push import current_snapshot
+from .push import current_screen_state
 
 TOKEN_PREFIX = "sr_"  # noqa: S105 - marks the value as ours, it is not a secret
 CACHE_SECONDS = 10.0  # a revoked token stops working within this long
@@ -189,7 +189,9 @@ def live_state(request: ApiRequest, pk: int) -> JsonResponse:
     if refused is not None:
         return refused
     principal = stream_access.for_api_token(request.api_token_id)
-    return JsonResponse(onair.at_now(current_snapshot(pk, onair.TEAM, principal), timezone.now()))
+    return JsonResponse(
+        onair.at_now(current_screen_state(pk, onair.TEAM, principal), timezone.now())
+    )
 
 
 @api_view
@@ -218,7 +220,7 @@ def live_command(request: ApiRequest, pk: int, action: str) -> JsonResponse:
     )
     # The API answers with the state itself at the top level, as GET .../live does.
     principal = stream_access.for_api_token(request.api_token_id)
-    state = current_snapshot(pk, onair.TEAM, principal, done.revision or 0)
+    state = current_screen_state(pk, onair.TEAM, principal, done.revision or 0)
     return JsonResponse(
         {**onair.at_now(state, timezone.now()), **done.fields()}, status=done.status
     )

@@ -464,7 +464,7 @@ def _json(value: object) -> bytes:
 # Reading
 
 
-def restore(source: str | Path | IO[bytes], *, with_staff: bool = False) -> Restored:
+def restore_backup(source: str | Path | IO[bytes], *, with_staff: bool = False) -> Restored:
     """Restore the archive at ``source`` (a path or a binary file) as a new show.
 
     Users it creates are never superusers, and staff only ``with_staff``. Raises

@@ -18,7 +18,7 @@ from django.utils import timezone
 from showrunner import bounds
 
 from . import onair
-from .live import InvalidAction
+from .live_clock import InvalidAction
 from .models import Appearance, Episode, LiveState
 
 # What each number a command takes may be (showrunner/bounds.py).

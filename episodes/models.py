@@ -18,7 +18,7 @@ from showrunner import bounds
 from showrunner.timezones import validate_time_zone
 from speakers.models import Speaker
 
-from . import live, runsheet
+from . import live_clock, runsheet
 
 
 class Role(models.TextChoices):
@@ -532,18 +532,18 @@ class Change(models.Model):
 class LiveState(models.Model):
     """The live clock of one episode: a handful of anchor timestamps, never a ticking counter.
 
-    Remaining time is arithmetic on these and the time asked about (:mod:`episodes.live`), so a
-    restart, another worker process or a late screen all compute the same number. ``version``
-    is checked in the UPDATE of every command.
+    Remaining time is arithmetic on these and the time asked about
+    (:mod:`episodes.live_clock`), so a restart, another worker process or a late screen all
+    compute the same number. ``version`` is checked in the UPDATE of every command.
     """
 
-    State = live.State  # one enum of the live states, the pure clock's
+    State = live_clock.State  # one enum of the live states, the pure clock's
 
     episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="live")
     state = models.CharField(
         max_length=10,
-        choices=[(state.value, state.value.capitalize()) for state in live.State],
-        default=live.State.READY,
+        choices=[(state.value, state.value.capitalize()) for state in live_clock.State],
+        default=live_clock.State.READY,
     )
     is_rehearsal = models.BooleanField(default=False)
     segment = models.ForeignKey(

@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from showrunner import bounds
 
-from . import broadcast, live
-from .live import Clock, InvalidAction, State
+from . import broadcast, live_clock
+from .live_clock import Clock, InvalidAction, State
 from .models import (
     Appearance,
     CommandReceipt,
@@ -128,7 +128,7 @@ def perform(
     request_id: str = "",
 ) -> Outcome:
     """Apply a clock command. Raises :class:`Stale`, :class:`NotInControl` or
-    :class:`~episodes.live.InvalidAction`; on any of them nothing has changed. ``request_id``:
+    :class:`~episodes.live_clock.InvalidAction`; on any of them nothing has changed. ``request_id``:
     the caller has claimed it (:func:`claim_request`), so no bounce check is needed."""
     with transaction.atomic():
         hold(episode)
@@ -151,7 +151,7 @@ def perform(
             raise Stale(state)
         if action == "reset" and not state.is_rehearsal:
             raise InvalidAction("Only a rehearsal can be reset; the show's own times are kept.")
-        clock, played = live.apply(
+        clock, played = live_clock.apply(
             clock_of(state),
             action,
             order=running_order(episode) if action not in CLOCK_ONLY else (),
@@ -238,7 +238,9 @@ def hold(episode: Episode) -> None:
         list(row.all())
 
 
-def record_played(episode: Episode, played: Sequence[live.Played], *, rehearsal: bool) -> None:
+def record_played(
+    episode: Episode, played: Sequence[live_clock.Played], *, rehearsal: bool
+) -> None:
     segments = {s.pk: s for s in Segment.objects.filter(pk__in={p.segment_id for p in played})}
     for event in played:
         if event.event == "ended":
@@ -469,7 +471,7 @@ class Plan:
     theirs: frozenset[int]  # a guest's: the segments with questions for them
 
 
-def snapshot(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
+def screen_state(episode_id: int, audience: str = TEAM) -> dict[str, Any]:
     """Everything a live screen shows (:func:`screen_view`), read afresh."""
     return screen_view(episode_id, audience)[0]
 
@@ -745,11 +747,13 @@ def at_now(data: dict[str, Any], now: datetime) -> dict[str, Any]:
         show_started_at=from_ms(data["show_started_at"]),
         ended_at=from_ms(data["ended_at"]),
     )
-    left = live.remaining(clock, segment["planned_ms"], now)
+    left = live_clock.remaining(clock, segment["planned_ms"], now)
     result.update(
         remaining_ms=left,
-        elapsed_ms=live.elapsed(clock, now),
-        phase=live.phase(left, warning_ms=segment["warning_ms"], danger_ms=segment["danger_ms"]),
+        elapsed_ms=live_clock.elapsed(clock, now),
+        phase=live_clock.phase(
+            left, warning_ms=segment["warning_ms"], danger_ms=segment["danger_ms"]
+        ),
     )
     return result
 

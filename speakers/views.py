@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from episodes import commands, onair, stream_access
 from episodes.models import Appearance, Episode, Question, Segment
-from episodes.push import current_snapshot
+from episodes.push import current_screen_state
 from showrunner import throttle
 from showrunner.timezones import time_zone_names
 
@@ -211,7 +211,7 @@ def live_state(request: GuestRequest, token: str, pk: int) -> HttpResponse:
     if appearance is None:
         return invalid_link(request)
     audience = onair.guest_audience(appearance.pk)
-    data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
+    data = current_screen_state(pk, audience, stream_access.for_guest(speaker))
     return JsonResponse({"state": onair.at_now(data, timezone.now())})
 
 

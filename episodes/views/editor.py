@@ -33,7 +33,7 @@ from showrunner.auth import Action, get_episode, get_show, shows_for
 from speakers import emails, links
 from speakers.models import ProfileChange, Speaker
 
-from .. import editing, limits, onair, reporting
+from .. import editing, limits, onair, timing_log
 from ..editing import Actor, CannotUndo, Conflict
 from ..forms import (
     AppearanceForm,
@@ -144,7 +144,7 @@ def editor_context(
     )
     addressed = attach_questions(episode, [row.segment for row in sheet.rows])
     locked = onair.locked_segment_ids(episode)
-    usual = reporting.usual_seconds(episode.show, exclude=episode) if with_history else {}
+    usual = timing_log.usual_seconds(episode.show, exclude=episode) if with_history else {}
     addressee_sets: dict[tuple[bool, frozenset[int], bool], dict[str, Any]] = {}
     for row in sheet.rows:
         segment = row.segment

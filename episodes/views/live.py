@@ -20,15 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 from showrunner.auth import Action, can, get_episode, signed_in
 
 from .. import commands, onair, stream_access
-from ..live import InvalidAction
+from ..live_clock import InvalidAction
 from ..models import Episode, LiveMessage, Question
-from ..push import current_snapshot
+from ..push import current_screen_state
 
 
-def snapshot_response(episode: Episode, principal: str) -> JsonResponse:
+def screen_state_response(episode: Episode, principal: str) -> JsonResponse:
     """The state as of now, with a stream link for ``principal``, who asked
     (:mod:`episodes.stream_access`)."""
-    data = current_snapshot(episode.pk, onair.TEAM, principal)
+    data = current_screen_state(episode.pk, onair.TEAM, principal)
     return JsonResponse({"state": onair.at_now(data, timezone.now())})
 
 
@@ -101,7 +101,7 @@ def live_config(episode: Episode, request: HttpRequest) -> dict[str, Any]:
 def state(request: HttpRequest, pk: int) -> JsonResponse:
     """The snapshot as of now: the first paint, the polling fallback, a fresh stream URL."""
     episode = get_episode(request.user, pk, Action.VIEW)
-    return snapshot_response(episode, stream_access.for_user(request.user))
+    return screen_state_response(episode, stream_access.for_user(request.user))
 
 
 @login_required

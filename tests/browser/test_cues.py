@@ -90,5 +90,5 @@ def test_a_guests_up_next_cue_goes_when_their_segment_starts(
 
     expect(guest.get_by_test_id("guest-up")).to_have_text("You're on now")
     expect(cue).to_be_hidden()
-    assert onair.snapshot(episode.pk, onair.TEAM)["guest_messages"] == []
+    assert onair.screen_state(episode.pk, onair.TEAM)["guest_messages"] == []
     phone.close()

@@ -95,7 +95,7 @@ def test_start_ticks_next_moves_the_host_and_pause_freezes_both(
     expect(host_page.locator("[data-live]")).to_have_attribute("data-state", "paused")
     # Frozen in what the screens are sent: a paused clock's remaining time is the same a minute
     # on, and both pages show that figure (no pause waited out before looking).
-    sent = onair.snapshot(episode.pk)
+    sent = onair.screen_state(episode.pk)
     now = timezone.now()
     remaining_ms = onair.at_now(sent, now)["remaining_ms"]
     assert onair.at_now(sent, now + timedelta(minutes=1))["remaining_ms"] == remaining_ms

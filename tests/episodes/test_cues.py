@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from episodes import onair
-from episodes.live import InvalidAction
+from episodes.live_clock import InvalidAction
 from episodes.models import Episode, LiveMessage, Role
 from tests.factories import make_appearance, make_episode, make_segment, make_speaker, make_user
 
@@ -37,7 +37,7 @@ def press(episode: Episode, caller: object, action: str, t: float) -> None:
 
 
 def showing(episode: Episode, audience: str = onair.TEAM) -> str | None:
-    message = onair.snapshot(episode.pk, audience)["message"]
+    message = onair.screen_state(episode.pk, audience)["message"]
     return message["text"] if message else None
 
 
@@ -71,7 +71,7 @@ def test_a_timed_cue_carries_its_end_and_is_gone_after_it(episode: Episode, call
         lasts="60s", to=make_appearance(episode, make_speaker()),
     )  # fmt: skip
 
-    data = onair.snapshot(episode.pk, onair.TEAM)
+    data = onair.screen_state(episode.pk, onair.TEAM)
 
     assert sent.expires_at == at(35)
     assert data["message"] is None or data["message"]["expires_at"] == onair.epoch_ms(at(35))
@@ -110,7 +110,7 @@ def test_the_host_reads_a_message_and_the_caller_sees_it(episode: Episode, calle
     assert onair.read_message(episode, message.pk, now=at(9)) is True
     assert onair.read_message(episode, message.pk, now=at(10)) is False  # once
 
-    assert onair.snapshot(episode.pk, onair.TEAM)["message"]["read_at"] == onair.epoch_ms(at(9))
+    assert onair.screen_state(episode.pk, onair.TEAM)["message"]["read_at"] == onair.epoch_ms(at(9))
 
 
 def test_a_guest_reads_only_their_own_message(episode: Episode, caller: object) -> None:
@@ -123,7 +123,7 @@ def test_a_guest_reads_only_their_own_message(episode: Episode, caller: object) 
     assert onair.read_message(episode, to_dana.pk, now=at(6), to=omar) is False
     assert onair.read_message(episode, to_host.pk, now=at(6), to=dana) is False
     assert onair.read_message(episode, to_dana.pk, now=at(6), to=dana) is True
-    guests = onair.snapshot(episode.pk, onair.TEAM)["guest_messages"]
+    guests = onair.screen_state(episode.pk, onair.TEAM)["guest_messages"]
     assert [(m["name"], m["read_at"] is not None) for m in guests] == [("Dana Li", True)]
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from episodes import editing, onair
 from episodes.editing import Actor, Conflict
-from episodes.live import InvalidAction
+from episodes.live_clock import InvalidAction
 from episodes.models import Episode, LiveMessage, LiveState, SegmentRun
 from tests.factories import (
     make_appearance,
@@ -205,13 +205,13 @@ def test_messages_to_the_host_and_to_one_guest(episode: Episode, caller: object)
     onair.send_message(episode, "You're next", user=caller, now=at(2), to=dana)
     onair.send_message(episode, "One minute", user=caller, now=at(3))
 
-    team = onair.snapshot(episode.pk)
-    guest = onair.snapshot(episode.pk, onair.guest_audience(dana.pk))
+    team = onair.screen_state(episode.pk)
+    guest = onair.screen_state(episode.pk, onair.guest_audience(dana.pk))
 
     assert team["message"]["text"] == "One minute"
     assert guest["message"]["text"] == "You're next"
     onair.clear_message(episode, user=caller, now=at(4))
-    assert onair.snapshot(episode.pk)["message"] is None
+    assert onair.screen_state(episode.pk)["message"] is None
     assert LiveMessage.objects.filter(cleared_at__isnull=True).count() == 1
 
 
@@ -226,7 +226,7 @@ def test_snapshot_anchors_and_show_figures(episode: Episode, caller: object) -> 
     act(episode, caller, "next", 150)  # News planned 2 min, ran 2:30
     act(episode, caller, "add_time", 160, seconds=60)
 
-    data = onair.snapshot(episode.pk)
+    data = onair.screen_state(episode.pk)
 
     assert data["state"] == "running"
     assert data["segment"]["title"] == "Questions"
@@ -248,8 +248,8 @@ def test_a_guest_sees_only_questions_for_them_or_everyone(episode: Episode, call
     omar = make_appearance(episode)
     act(episode, caller, "jump", 0, segment=episode.segments.get(title="Questions").pk)
 
-    for_dana = onair.snapshot(episode.pk, onair.guest_audience(dana.pk))["segment"]["questions"]
-    for_omar = onair.snapshot(episode.pk, onair.guest_audience(omar.pk))["segment"]["questions"]
+    for_dana = onair.screen_state(episode.pk, onair.guest_audience(dana.pk))["segment"]["questions"]
+    for_omar = onair.screen_state(episode.pk, onair.guest_audience(omar.pk))["segment"]["questions"]
 
     assert [(q["text"], q["mine"]) for q in for_dana] == [("For Dana?", True), ("For all?", False)]
     assert [q["text"] for q in for_omar] == ["For all?"]
@@ -259,7 +259,7 @@ def test_restart_keeps_the_remaining_time(episode: Episode, caller: object) -> N
     """Nothing ticks: a new process reading the row computes the same remaining time."""
     act(episode, caller, "start", 0)
 
-    fresh = onair.at_now(onair.snapshot(episode.pk), at(45))
+    fresh = onair.at_now(onair.screen_state(episode.pk), at(45))
 
     assert fresh["remaining_ms"] == 120_000 - 45_000
 

@@ -173,7 +173,7 @@ def test_a_view_hands_out_a_stream_link_signed_now(episode: Episode) -> None:
     hub.built[(episode.pk, onair.TEAM)] = push.Built(old, push.sse(old))
 
     with mock.patch.object(push, "hub", hub):
-        data = push.current_snapshot(episode.pk, onair.TEAM, "u:7")
+        data = push.current_screen_state(episode.pk, onair.TEAM, "u:7")
 
     assert data["revision"] == old["revision"]
     token = data["stream_url"].split("token=")[1]
@@ -287,5 +287,5 @@ def test_every_live_change_is_a_patch_that_lands_on_the_whole_state(
         assert event == "patch", change
         stream.state = apply_change(before, change)
 
-        assert stream.state == onair.snapshot(episode.pk, onair.TEAM)
+        assert stream.state == onair.screen_state(episode.pk, onair.TEAM)
     stream.close()

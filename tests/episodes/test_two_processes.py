@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import pytest
 from django.db.models import F
 
-from episodes import live, onair, push
+from episodes import live_clock, onair, push
 from episodes.api import new_token
 from episodes.models import Episode, LiveState, Role, SegmentRun
 from tests.factories import (
@@ -269,7 +269,7 @@ async def screen_on(hub: push.Hub, key: tuple[int, str]) -> list[int]:
         data = message["body"].decode().split("data: ", 1)[1]
         received.append(json.loads(data)["revision"])
 
-    first = await hub.snapshot(key)
+    first = await hub.cached_screen_state(key)
     hub.subscribe(key, send).deliver(first.payload)
     return received
 
@@ -295,7 +295,9 @@ def test_a_change_a_view_finds_before_the_watcher_reaches_the_screens(fake: Fake
         try:
             team = await screen_on(hub, (7, onair.TEAM))
             fake.revision = 2  # committed by the other process; this one's watcher has not looked
-            await hub.snapshot((7, onair.guest_audience(1)))  # a guest's poll builds it first
+            await hub.cached_screen_state(
+                (7, onair.guest_audience(1))
+            )  # a guest's poll builds it first
             return await shown_within(team, 2)
         finally:
             await hub.stop()
@@ -311,7 +313,7 @@ def test_a_build_under_way_when_a_change_commits_is_not_the_last_word(fake: Fake
             team = await screen_on(hub, (7, onair.TEAM))
             hub.built.clear()  # nothing cached: the next request starts a build
             fake.hold = held = threading.Event()
-            early = asyncio.create_task(hub.snapshot((7, onair.TEAM)))  # a view's, say
+            early = asyncio.create_task(hub.cached_screen_state((7, onair.TEAM)))  # a view's, say
             # Until the build has read revision 1 (it runs in a worker thread).
             assert await asyncio.to_thread(fake.read.wait, 10)
             fake.hold, fake.revision = None, 2
@@ -340,7 +342,9 @@ def remaining_in_database(episode: Episode, now_ms: float) -> int | None:
     state = LiveState.objects.select_related("segment").get(episode=episode)
     now = onair.from_ms(round(now_ms))
     assert now is not None
-    return live.remaining(onair.clock_of(state), state.segment.planned_max_seconds * 1000, now)
+    return live_clock.remaining(
+        onair.clock_of(state), state.segment.planned_max_seconds * 1000, now
+    )
 
 
 def test_kill_9_of_one_process_mid_segment_keeps_every_screen_right(

@@ -1,4 +1,4 @@
-"""Planned against actual: what each segment was planned to take and what it took on air.
+"""The timing report's pure rule: what each segment was planned to take and what it took on air.
 
 Pure, like :mod:`episodes.runsheet`: plain records in, report rows out, no queries. The live
 log (:class:`episodes.models.SegmentRun`) gives the actual times; a segment played more than
