@@ -1,3 +1,5 @@
+"""The Django admin for shows, episodes and their parts (staff only)."""
+
 from typing import Any
 
 from django import forms

@@ -11,9 +11,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -25,7 +25,7 @@ from showrunner.auth import Action, can, visible_shows
 from . import commands, live_screens, stream_access
 from .live import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
-from .push import current_snapshot
+from .push import current_screen_state
 
 TOKEN_PREFIX = "sr_"  # noqa: S105 - marks the value as ours, it is not a secret
 CACHE_SECONDS = 10.0  # a revoked token stops working within this long
@@ -34,7 +34,7 @@ COMMANDS = (*ACTIONS, "message", "take_control")
 # Only tokens that exist are kept, the most recently used first, at most CACHE_ENTRIES: a wrong
 # token costs a query each time (and counts against the client's throttle), never memory.
 CACHE_ENTRIES = 1024
-_token_cache: OrderedDict[str, tuple[float, AbstractBaseUser | None, int | None]] = OrderedDict()
+_token_cache: OrderedDict[str, tuple[float, User | None, int | None]] = OrderedDict()
 _access_cache: OrderedDict[tuple[int, int], tuple[float, JsonResponse | None]] = OrderedDict()
 
 
@@ -45,7 +45,7 @@ def remember(cache: OrderedDict, key: Any, value: Any) -> None:
         cache.popitem(last=False)
 
 
-def new_token(user: AbstractBaseUser, name: str = "") -> str:
+def new_token(user: User, name: str = "") -> str:
     """Create a token for ``user``; the value is returned once and only its hash is kept."""
     value = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(
@@ -63,7 +63,7 @@ def token_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def token_user(request: HttpRequest) -> tuple[AbstractBaseUser | None, int | None]:
+def token_user(request: HttpRequest) -> tuple[User | None, int | None]:
     """The user a bearer token belongs to, and the token's id (for telling repeats apart)."""
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -90,6 +90,13 @@ def token_user(request: HttpRequest) -> tuple[AbstractBaseUser | None, int | Non
     return user, token_id
 
 
+class ApiRequest(HttpRequest):
+    """A request that :func:`api_view` let through: the token's user and the token's id."""
+
+    api_user: User
+    api_token_id: int
+
+
 def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
     @csrf_exempt
     @wraps(view)
@@ -104,29 +111,30 @@ def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
             )
             response["WWW-Authenticate"] = 'Bearer realm="showrunner"'
             return response
-        request.api_user = user  # type: ignore[attr-defined]
-        request.api_token_id = token_id  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        api_request = cast(ApiRequest, request)
+        api_request.api_user = user
+        api_request.api_token_id = cast(int, token_id)
+        return view(api_request, *args, **kwargs)
 
     return wrapped
 
 
-def episode_for(request: HttpRequest, pk: int, action: Action) -> Episode | JsonResponse:
+def episode_for(request: ApiRequest, pk: int, action: Action) -> Episode | JsonResponse:
     episode = (
         Episode.objects.select_related("show").filter(pk=pk, is_template=False).order_by().first()
     )
     if episode is None:
         return JsonResponse({"error": f"There is no episode {pk}."}, status=404)
-    if not can(request.api_user, episode.show, action):  # type: ignore[attr-defined]
+    if not can(request.api_user, episode.show, action):
         return forbidden()
     return episode
 
 
-def may_view(request: HttpRequest, pk: int) -> JsonResponse | None:
+def may_view(request: ApiRequest, pk: int) -> JsonResponse | None:
     """None if this token's user may read the episode, else the refusal. The answer is kept
     for a few seconds per user and episode (like the token itself), so a Stream Deck polling
     the state costs no query; a role taken away stops working within that time."""
-    key = (request.api_user.pk, pk)  # type: ignore[attr-defined]
+    key = (request.api_user.pk, pk)
     now = time.monotonic()
     cached = _access_cache.get(key)
     if cached is None or now - cached[0] > CACHE_SECONDS:
@@ -150,8 +158,8 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
 
 @api_view
 @require_GET
-def episodes(request: HttpRequest) -> JsonResponse:
-    shows = visible_shows(request.api_user)  # type: ignore[attr-defined]
+def episodes(request: ApiRequest) -> JsonResponse:
+    shows = visible_shows(request.api_user)
     found = (
         Episode.objects.filter(show__in=shows, is_template=False, archived_at__isnull=True)
         .select_related("show")
@@ -176,7 +184,7 @@ def episodes(request: HttpRequest) -> JsonResponse:
 
 @api_view
 @require_GET
-def live_state(request: HttpRequest, pk: int) -> JsonResponse:
+def live_state(request: ApiRequest, pk: int) -> JsonResponse:
     refused = may_view(request, pk)
     if refused is not None:
         return refused
@@ -188,7 +196,7 @@ def live_state(request: HttpRequest, pk: int) -> JsonResponse:
 
 @api_view
 @require_POST
-def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
+def live_command(request: ApiRequest, pk: int, action: str) -> JsonResponse:
     episode = episode_for(request, pk, Action.CALL)
     if isinstance(episode, JsonResponse):
         return episode
@@ -206,8 +214,8 @@ def live_command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         episode,
         action,
         data,
-        user=request.api_user,  # type: ignore[attr-defined]
-        source=f"token:{request.api_token_id}",  # type: ignore[attr-defined]
+        user=request.api_user,
+        source=f"token:{request.api_token_id}",
         request_id=request_id,
     )
     # The API answers with the state itself at the top level, as GET .../live does.

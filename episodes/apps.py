@@ -1,3 +1,5 @@
+"""The episodes app: shows, episodes, run-sheets, the live show."""
+
 from django.apps import AppConfig
 
 

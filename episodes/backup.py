@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -464,7 +464,7 @@ def _json(value: object) -> bytes:
 # Reading
 
 
-def restore(source: str | Path | IO[bytes], *, with_staff: bool = False) -> Restored:
+def restore_backup(source: str | Path | IO[bytes], *, with_staff: bool = False) -> Restored:
     """Restore the archive at ``source`` (a path or a binary file) as a new show.
 
     Users it creates are never superusers, and staff only ``with_staff``. Raises
@@ -679,7 +679,7 @@ class _Restoring:
         self.written: list[str] = []  # photo files saved so far, deleted again on failure
         # (the archive's photo name, the size it is for) -> the name it was saved as
         self.photos: dict[tuple[str, str], str] = {}
-        self.users: dict[str, AbstractUser] = {}
+        self.users: dict[str, User] = {}
         self.speakers: list[Speaker] = []
         self.kept_ids: list[type[models.Model]] = []
         self.counts: dict[str, int] = defaultdict(int)
@@ -909,7 +909,7 @@ class _Restoring:
             )
             self.save(live, live_where)
 
-    def user(self, username: object, where: str) -> AbstractUser:
+    def user(self, username: object, where: str) -> User:
         if not isinstance(username, str) or username not in self.users:
             raise _problem(where, f"there is no user {_kind(username)} in “users”.")
         return self.users[username]

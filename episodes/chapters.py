@@ -89,7 +89,7 @@ def parse(text: str) -> list[Chapter]:
             raise ParseError(f"“{line.strip()[:60]}” is not a time.", number)
         start = int(match["h"] or 0) * 3600 + minutes * 60 + seconds
         title = match["title"]
-        title = title[SEPARATOR.match(title).end() :].strip()  # type: ignore[union-attr]
+        title = SEPARATOR.sub("", title, count=1).strip()  # it always matches at the start
         if not title:
             raise ParseError("This chapter has no title.", number)
         if len(title) > 100:

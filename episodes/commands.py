@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from showrunner import bounds
 
 from . import onair
-from .live import InvalidAction
+from .live_clock import InvalidAction
 from .models import Appearance, Episode, LiveState
 
 # What each number a command takes may be (showrunner/bounds.py).
@@ -106,7 +106,7 @@ def run(
     action: str,
     data: dict[str, Any],
     *,
-    user: AbstractBaseUser,
+    user: User,
     source: str,
     request_id: str = "",
 ) -> Done:
@@ -154,7 +154,7 @@ def apply(
     action: str,
     data: dict[str, Any],
     *,
-    user: AbstractBaseUser,
+    user: User,
     source: str,
     now: datetime,
 ) -> onair.Outcome | None:

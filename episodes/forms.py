@@ -2,7 +2,7 @@
 
 import re
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -67,12 +67,21 @@ def format_planned(low: int | None, high: int | None) -> str:
     return one(low) if low == high else f"{one(low)}-{one(high)}"
 
 
-class NewlinesNormalised:
+# A mixin for forms: the checker sees the form it is mixed into (BaseForm's clean and
+# cleaned_data); at run time it is a plain class, so it is not counted among the forms.
+if TYPE_CHECKING:
+    MixedIntoForm = forms.BaseForm
+else:
+    MixedIntoForm = object
+
+
+class NewlinesNormalised(MixedIntoForm):
     """Text keeps its new lines as LF: browsers send a textarea's as CR LF. Runs before the
     model's validators (:mod:`showrunner.bounds`) see the values."""
 
     def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        super().clean()
+        data = self.cleaned_data
         for name, value in data.items():
             if isinstance(value, str):
                 data[name] = bounds.normalise_newlines(value)
@@ -80,7 +89,7 @@ class NewlinesNormalised:
 
 
 class PlannedField(forms.CharField):
-    def clean(self, value: Any) -> tuple[int | None, int | None]:  # type: ignore[override]
+    def clean(self, value: Any) -> tuple[int | None, int | None]:
         return parse_planned(super().clean(value) or "")
 
 
@@ -274,7 +283,8 @@ class ImportForm(forms.Form):
         self.fields["upload"].widget.attrs["data-max-bytes"] = str(MAX_FILE_BYTES)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("upload")
         if upload is not None:
             if upload.size > MAX_FILE_BYTES:

@@ -6,7 +6,7 @@ numbers, min ≤ max). Positions are kept gap-free by :mod:`episodes.ordering`.
 
 import secrets
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +18,7 @@ from showrunner import bounds
 from showrunner.timezones import validate_time_zone
 from speakers.models import Speaker
 
-from . import live, runsheet
+from . import live_clock, runsheet
 
 
 class Role(models.TextChoices):
@@ -243,11 +243,11 @@ class Episode(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The date is derived from the start whenever the start is known, so the two never
         # disagree; it stays settable on its own while the time is not known yet.
         if self.starts_at is not None:
-            self.air_date = self.local_start().date()
+            self.air_date = self.starts_at.astimezone(self.show.zone).date()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "air_date"}
         super().save(*args, **kwargs)
@@ -286,9 +286,6 @@ class Episode(models.Model):
             return None
         minutes = self.call_minutes if self.call_minutes is not None else self.show.call_minutes
         return self.starts_at - timedelta(minutes=minutes)
-
-    def airs_on(self) -> date | None:
-        return self.air_date
 
     def run_sheet(self, *, now: datetime) -> runsheet.RunSheet:
         """The computed run-sheet; uses ``segments`` as prefetched by the caller."""
@@ -535,18 +532,18 @@ class Change(models.Model):
 class LiveState(models.Model):
     """The live clock of one episode: a handful of anchor timestamps, never a ticking counter.
 
-    Remaining time is arithmetic on these and the time asked about (:mod:`episodes.live`), so a
-    restart, another worker process or a late screen all compute the same number. ``version``
-    is checked in the UPDATE of every command.
+    Remaining time is arithmetic on these and the time asked about
+    (:mod:`episodes.live_clock`), so a restart, another worker process or a late screen all
+    compute the same number. ``version`` is checked in the UPDATE of every command.
     """
 
-    State = live.State  # one enum of the live states, the pure clock's
+    State = live_clock.State  # one enum of the live states, the pure clock's
 
     episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="live")
     state = models.CharField(
         max_length=10,
-        choices=[(state.value, state.value.capitalize()) for state in live.State],
-        default=live.State.READY,
+        choices=[(state.value, state.value.capitalize()) for state in live_clock.State],
+        default=live_clock.State.READY,
     )
     is_rehearsal = models.BooleanField(default=False)
     segment = models.ForeignKey(

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from showrunner import bounds
 
-from . import broadcast, live
-from .live import Clock, InvalidAction, State
+from . import broadcast, live_clock
+from .live_clock import Clock, InvalidAction, State
 from .models import (
     Appearance,
     CommandReceipt,
@@ -113,7 +113,7 @@ def perform(
     episode: Episode,
     action: str,
     *,
-    user: AbstractBaseUser,
+    user: User,
     now: datetime,
     version: int | None,
     source: str,
@@ -122,7 +122,7 @@ def perform(
     request_id: str = "",
 ) -> Outcome:
     """Apply a clock command. Raises :class:`Stale`, :class:`NotInControl` or
-    :class:`~episodes.live.InvalidAction`; on any of them nothing has changed. ``request_id``:
+    :class:`~episodes.live_clock.InvalidAction`; on any of them nothing has changed. ``request_id``:
     the caller has claimed it (:func:`claim_request`), so no bounce check is needed."""
     with transaction.atomic():
         hold(episode)
@@ -145,7 +145,7 @@ def perform(
             raise Stale(state)
         if action == "reset" and not state.is_rehearsal:
             raise InvalidAction("Only a rehearsal can be reset; the show's own times are kept.")
-        clock, played = live.apply(
+        clock, played = live_clock.apply(
             clock_of(state),
             action,
             order=running_order(episode) if action not in CLOCK_ONLY else (),
@@ -232,7 +232,9 @@ def hold(episode: Episode) -> None:
         list(row.all())
 
 
-def record_played(episode: Episode, played: Sequence[live.Played], *, rehearsal: bool) -> None:
+def record_played(
+    episode: Episode, played: Sequence[live_clock.Played], *, rehearsal: bool
+) -> None:
     segments = {s.pk: s for s in Segment.objects.filter(pk__in={p.segment_id for p in played})}
     for event in played:
         if event.event == "ended":
@@ -269,7 +271,7 @@ def bump(live_state: LiveState, **fields: Any) -> None:
     LiveState.objects.filter(pk=live_state.pk).update(version=F("version") + 1, **fields)
 
 
-def take_control(episode: Episode, *, user: AbstractBaseUser, now: datetime) -> LiveState:
+def take_control(episode: Episode, *, user: User, now: datetime) -> LiveState:
     with transaction.atomic():
         state = state_of(episode)
         if state.controller_id != user.pk:
@@ -278,14 +280,12 @@ def take_control(episode: Episode, *, user: AbstractBaseUser, now: datetime) -> 
         return state_of(episode)
 
 
-def require_control(state: LiveState, user: AbstractBaseUser) -> None:
+def require_control(state: LiveState, user: User) -> None:
     if state.controller_id not in (None, user.pk):
         raise NotInControl(state)
 
 
-def set_rehearsal(
-    episode: Episode, rehearsal: bool, *, user: AbstractBaseUser, now: datetime
-) -> LiveState:
+def set_rehearsal(episode: Episode, rehearsal: bool, *, user: User, now: datetime) -> LiveState:
     """Switch between rehearsing and the real show. Only while nothing is on air: the clock
     goes back to ready, and a rehearsal's times stay apart from the show's."""
     with transaction.atomic():
@@ -346,7 +346,7 @@ def send_message(
     episode: Episode,
     text: str,
     *,
-    user: AbstractBaseUser,
+    user: User,
     now: datetime,
     flash: bool = False,
     to: Appearance | None = None,
@@ -390,7 +390,7 @@ def send_message(
 
 
 def clear_message(
-    episode: Episode, *, user: AbstractBaseUser, now: datetime, to: Appearance | None = None
+    episode: Episode, *, user: User, now: datetime, to: Appearance | None = None
 ) -> None:
     with transaction.atomic():
         state = state_of(episode)
@@ -421,7 +421,7 @@ def read_message(
     return bool(read)
 
 
-def mark_question(question: Question, status: str, *, user: AbstractBaseUser) -> None:
+def mark_question(question: Question, status: str, *, user: User) -> None:
     if status not in Question.Status.values:
         raise InvalidAction(f"A question is planned, asked or skipped, not “{status}”.")
     episode = question.segment.episode

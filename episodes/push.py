@@ -380,7 +380,7 @@ class Hub:
 
     # -- snapshots -------------------------------------------------------------------------------
 
-    async def snapshot(self, key: tuple[int, str]) -> Built:
+    async def cached_screen_state(self, key: tuple[int, str]) -> Built:
         """The latest snapshot, built at most once at a time per episode and audience: the
         screens, the state endpoint and the command that caused the change all share it."""
         built = self.built.get(key)
@@ -422,13 +422,15 @@ class Hub:
         """A snapshot at least as new as ``revision`` (one whose build began before the change
         committed is not enough)."""
         for _ in range(5):
-            built = await self.snapshot(key)
+            built = await self.cached_screen_state(key)
             if built.revision >= revision:
                 break
             self.built.pop(key, None)
         return built
 
-    def snapshot_from_thread(self, episode_id: int, audience: str, revision: int) -> dict[str, Any]:
+    def screen_state_from_thread(
+        self, episode_id: int, audience: str, revision: int
+    ) -> dict[str, Any]:
         """For views, which run in worker threads: wait for the hub's shared snapshot."""
         assert self.loop is not None
         future = asyncio.run_coroutine_threadsafe(
@@ -505,7 +507,7 @@ def screen_view_of(
     return live_screens.screen_view(*key, plan=plan)
 
 
-def current_snapshot(
+def current_screen_state(
     episode_id: int, audience: str, principal: str, revision: int = 0
 ) -> dict[str, Any]:
     """The snapshot for a view (the state endpoint, a command's answer), with a stream link
@@ -518,7 +520,7 @@ def current_snapshot(
         if built is not None and built.revision >= revision:
             data = built.data
         else:
-            data = hub.snapshot_from_thread(episode_id, audience, revision)
+            data = hub.screen_state_from_thread(episode_id, audience, revision)
     else:
         data = build_snapshot(episode_id, audience)
     # Signed now and for this asker: the shared snapshot is everyone's, and a link lasts only
@@ -580,7 +582,7 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
         return
     key = (episode_id, audience)
     try:
-        first = await hub.snapshot(key)
+        first = await hub.cached_screen_state(key)
     except Episode.DoesNotExist:
         await respond(send, 404, b"No such episode.", b"text/plain")
         return

@@ -80,7 +80,8 @@ class ShowSettingsForm(forms.ModelForm):
         return name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         warning, danger = data.get("warning_seconds"), data.get("danger_seconds")
         if warning is not None and danger is not None and danger > warning:
             self.add_error(

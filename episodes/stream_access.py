@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.crypto import salted_hmac
 
 from speakers.models import Speaker
@@ -32,7 +32,7 @@ def link_fingerprint(secret: str) -> str:
     return salted_hmac("showrunner.stream-link", secret, algorithm="sha256").hexdigest()[:16]
 
 
-def for_user(user: AbstractBaseUser | AnonymousUser) -> str:
+def for_user(user: User | AnonymousUser) -> str:
     return f"u:{user.pk}"
 
 

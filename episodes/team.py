@@ -12,7 +12,7 @@ with ``SECRET_KEY`` (:mod:`django.core.signing`), good for ``SHOWRUNNER_INVITATI
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -44,7 +44,7 @@ def free_slug(name: str) -> str:
     return slug
 
 
-def create_show(name: str, time_zone: str, creator: AbstractBaseUser) -> Show:
+def create_show(name: str, time_zone: str, creator: User) -> Show:
     """A new show, its creator its producer."""
     with transaction.atomic():
         show = Show.objects.create(name=name, slug=free_slug(name), time_zone=time_zone)
@@ -85,7 +85,7 @@ def remove_role(show_role: ShowRole) -> None:
         show_role.delete()
 
 
-def add_role(show: Show, user: AbstractBaseUser, role: str) -> ShowRole:
+def add_role(show: Show, user: User, role: str) -> ShowRole:
     show_role, _ = ShowRole.objects.get_or_create(show=show, user=user, role=role)
     return show_role
 
@@ -117,9 +117,7 @@ def invitation_for(token: str) -> Invitation | None:
     )
 
 
-def invite(
-    show: Show, email: str, role: str, invited_by: AbstractBaseUser, *, now: datetime
-) -> Invitation:
+def invite(show: Show, email: str, role: str, invited_by: User, *, now: datetime) -> Invitation:
     """Record an invitation and email its link (through the configured email backend)."""
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -141,7 +139,7 @@ def invite(
     return invitation
 
 
-def accept(invitation: Invitation, user: AbstractBaseUser, *, now: datetime) -> ShowRole | None:
+def accept(invitation: Invitation, user: User, *, now: datetime) -> ShowRole | None:
     """Give ``user`` the invited role; None if the invitation was used meanwhile."""
     with transaction.atomic():
         claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(

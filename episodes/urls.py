@@ -1,3 +1,5 @@
+"""URLs of the episodes app (namespace ``episodes``): shows, the editor, the live show, the API."""
+
 from django.urls import path
 
 import showrunner.converters  # noqa: F401 - registers <id:...>

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,6 +21,7 @@ from episodes import api
 from episodes.models import ApiToken
 
 from . import throttle
+from .auth import signed_in
 
 
 class TokenForm(forms.Form):
@@ -40,12 +41,13 @@ class TokenForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
     form = TokenForm(request.POST or None)
     created = ""
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            created = api.new_token(request.user, form.cleaned_data["name"])
+            created = api.new_token(user, form.cleaned_data["name"])
             form = TokenForm()
         else:
             status = 422
@@ -55,8 +57,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "created": created,
-            "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
-            "revoked": ApiToken.objects.filter(user=request.user, revoked_at__isnull=False)[:10],
+            "tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True),
+            "revoked": ApiToken.objects.filter(user=user, revoked_at__isnull=False)[:10],
         },
         status=status,
     )
@@ -79,7 +81,7 @@ def revoke_token(request: HttpRequest, token_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def password_reset(request: HttpRequest) -> HttpResponse:
+def password_reset(request: HttpRequest) -> HttpResponseBase:
     """Django's password reset, throttled per client address and per email address typed,
     its link on the site's own address (SHOWRUNNER_BASE_URL, never the request's Host)."""
     if request.method == "POST" and throttle.sends_email(

@@ -8,14 +8,16 @@ and host another. Staff may do everything everywhere. Views ask through :func:`g
 from enum import StrEnum
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import models as auth_models
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from episodes.models import Episode, Role, Show, ShowRole
 
-User = AbstractBaseUser | AnonymousUser
+User = auth_models.User | AnonymousUser
 
 
 class Action(StrEnum):
@@ -96,3 +98,11 @@ def may_create_shows(user: User) -> bool:
     return bool(
         user.is_authenticated and user.is_active and settings.SHOWRUNNER_ANYONE_CREATES_SHOWS
     )
+
+
+def signed_in(request: HttpRequest) -> auth_models.User:
+    """The person behind a request that ``login_required`` let through (refused otherwise)."""
+    user = request.user
+    if not isinstance(user, auth_models.User) or not user.is_active:
+        raise PermissionDenied("Sign in to do this.")
+    return user

@@ -161,7 +161,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH") or DATA_DIR / "db.sqlite3",
+            "NAME": os.environ.get("SQLITE_PATH") or str(DATA_DIR / "db.sqlite3"),
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "OPTIONS": {
                 # Several workers share one file: WAL lets readers run beside the writer, and

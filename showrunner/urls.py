@@ -1,3 +1,5 @@
+"""The project's URLs: accounts, media, then the apps' own (each namespaced by its app)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -18,7 +20,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 def media(request: HttpRequest, path: str) -> FileResponse:
     """An uploaded file, where no web server in front serves MEDIA_ROOT (a local install)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 urlpatterns = [

@@ -1,3 +1,5 @@
+"""The Django admin for speakers (staff only)."""
+
 from typing import Any
 
 from django.contrib import admin, messages

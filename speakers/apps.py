@@ -1,3 +1,5 @@
+"""The speakers app: guests, their private links and portal."""
+
 from django.apps import AppConfig
 
 

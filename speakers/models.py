@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -42,7 +42,7 @@ def validate_links(value: object) -> None:
 
 
 class SpeakerQuerySet(models.QuerySet["Speaker"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> "SpeakerQuerySet":
+    def for_user(self, user: User | AnonymousUser) -> "SpeakerQuerySet":
         """The speakers of the shows ``user`` has a role on (staff: all of them).
 
         Every lookup of speakers on someone's behalf starts here, so a forgotten check finds

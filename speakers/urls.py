@@ -1,3 +1,5 @@
+"""URLs of the speakers app (namespace ``speakers``): the guest portal behind private links."""
+
 from django.urls import path
 
 import showrunner.converters  # noqa: F401 - registers <id:...>

@@ -10,7 +10,7 @@ import zoneinfo
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from episodes import commands, live_screens, onair, screens, stream_access
 from episodes.models import Appearance, Episode, Question, Segment
-from episodes.push import current_snapshot
+from episodes.push import current_screen_state
 from showrunner import throttle
 from showrunner.timezones import time_zone_names
 
@@ -44,6 +44,13 @@ def invalid_link(request: HttpRequest) -> HttpResponse:
     return private(render(request, "speakers/invalid_link.html", status=404))
 
 
+class GuestRequest(HttpRequest):
+    """A request through a private link that :func:`guest_view` resolved: its guest and token."""
+
+    guest: Speaker
+    guest_token: str
+
+
 def guest_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the link to its guest, or answer the invalid-link page; mark answers private."""
 
@@ -55,9 +62,10 @@ def guest_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if speaker is None:
             throttle.wrong_guess(request, "guest-link")
             return invalid_link(request)
-        request.guest = speaker  # type: ignore[attr-defined]
-        request.guest_token = token  # type: ignore[attr-defined]
-        return private(view(request, token, *args, **kwargs))
+        guest_request = cast(GuestRequest, request)
+        guest_request.guest = speaker
+        guest_request.guest_token = token
+        return private(view(guest_request, token, *args, **kwargs))
 
     return wrapped
 
@@ -81,7 +89,8 @@ def split(
     appearances: list[Appearance], now: datetime
 ) -> tuple[list[Appearance], list[Appearance]]:
     today = timezone.localdate(now)
-    upcoming, past = [], []
+    upcoming: list[Appearance] = []
+    past: list[Appearance] = []
     for appearance in appearances:
         episode = appearance.episode
         ended = episode.status == Episode.Status.DONE
@@ -99,8 +108,8 @@ def split(
 
 @require_GET
 @guest_view
-def portal(request: HttpRequest, token: str) -> HttpResponse:
-    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+def portal(request: GuestRequest, token: str) -> HttpResponse:
+    speaker: Speaker = request.guest
     upcoming, past = split(appearances_of(speaker), timezone.now())
     return render(
         request,
@@ -130,8 +139,8 @@ def own_appearance(speaker: Speaker, episode_pk: int) -> Appearance | None:
 
 @require_GET
 @guest_view
-def episode(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+def episode(request: GuestRequest, token: str, pk: int) -> HttpResponse:
+    speaker: Speaker = request.guest
     appearance = own_appearance(speaker, pk)
     if appearance is None:
         return invalid_link(request)
@@ -198,9 +207,9 @@ def episode(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 @require_GET
 @guest_view
-def live_state(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+def live_state(request: GuestRequest, token: str, pk: int) -> HttpResponse:
     """The live snapshot a guest may see, with a stream URL for their audience only."""
-    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    speaker: Speaker = request.guest
     appearance = own_appearance(speaker, pk)
     if appearance is None:
         return invalid_link(request)
@@ -211,9 +220,9 @@ def live_state(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 @require_POST
 @guest_view
-def live_read(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+def live_read(request: GuestRequest, token: str, pk: int) -> HttpResponse:
     """The guest tapped "Got it" on the message the show caller sent them."""
-    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    speaker: Speaker = request.guest
     appearance = own_appearance(speaker, pk)
     if appearance is None:
         return invalid_link(request)
@@ -255,8 +264,8 @@ def live_screen(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 @require_GET
 @guest_view
-def episode_calendar(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+def episode_calendar(request: GuestRequest, token: str, pk: int) -> HttpResponse:
+    speaker: Speaker = request.guest
     appearance = own_appearance(speaker, pk)
     if appearance is None:
         return invalid_link(request)
@@ -272,8 +281,8 @@ def episode_calendar(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 @require_GET
 @guest_view
-def feed(request: HttpRequest, token: str) -> HttpResponse:
-    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+def feed(request: GuestRequest, token: str) -> HttpResponse:
+    speaker: Speaker = request.guest
     return calendar.response(
         calendar.for_appearances(
             appearances_of(speaker), request.build_absolute_uri("/"), zone=speaker.time_zone
@@ -285,9 +294,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @guest_view
-def set_time_zone(request: HttpRequest, token: str) -> HttpResponse:
+def set_time_zone(request: GuestRequest, token: str) -> HttpResponse:
     """The guest's time zone: detected by their browser, or chosen by them."""
-    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+    speaker: Speaker = request.guest
     chosen = request.POST.get("time_zone", "")
     if chosen not in time_zone_names():
         return HttpResponse("That is not a time zone.", status=400)
@@ -308,8 +317,8 @@ def set_time_zone(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @guest_view
-def profile(request: HttpRequest, token: str) -> HttpResponse:
-    speaker: Speaker = request.guest  # type: ignore[attr-defined]
+def profile(request: GuestRequest, token: str) -> HttpResponse:
+    speaker: Speaker = request.guest
     # The form works on its own copy, so a rejected edit leaves the page showing what is saved.
     form = ProfileForm(
         request.POST or None, request.FILES or None, instance=Speaker.objects.get(pk=speaker.pk)

@@ -110,13 +110,13 @@ class FrontMatterLoader(yaml.SafeLoader):
     """Safe YAML without anchors and aliases: a few hundred bytes of nested aliases expand to
     gigabytes (the "billion laughs"), and front matter has no use for them."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases (& and *) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
 
 
 def load_front_matter(source: str) -> dict[str, object]:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from showrunner import bounds
 from showrunner.auth import Action, can, get_episode, get_show
 
-from .. import chapters, editing, report, reporting
+from .. import chapters, editing, timing_log, timing_report
 from ..exporting import chapters_text, episodes_for_export, recap_post, recorded_chapters
 from ..formats import ParseError, spreadsheet
 from ..models import Episode, Segment
@@ -48,7 +48,7 @@ def episode_slug(episode: Episode) -> str:
 def episode_report(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.VIEW)
     rehearsal = request.GET.get("run") == "rehearsal"
-    result = reporting.episode_report(episode, rehearsal=rehearsal)
+    result = timing_log.episode_report(episode, rehearsal=rehearsal)
     return render(
         request,
         "episodes/report.html",
@@ -66,13 +66,13 @@ def episode_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def episode_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.VIEW)
-    result = reporting.episode_report(episode)
+    result = timing_log.episode_report(episode)
     header = [
         "position", "segment", "kind", "planned_min_s", "planned_max_s", "actual_s",
         "difference_s", "verdict", "started_at", "questions_planned", "questions_asked",
         "questions_skipped",
     ]  # fmt: skip
-    rows: list[list[object]] = [header]
+    rows: list[list[object]] = [list(header)]
     for position, row in enumerate(result.rows, start=1):
         rows.append(
             [
@@ -97,16 +97,16 @@ def episode_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def show_report(request: HttpRequest, slug: str) -> HttpResponse:
     show = get_show(request.user, slug, Action.VIEW)
-    runs = reporting.show_runs(show)
-    stats = report.by_kind(report.played_segments(runs))
+    runs = timing_log.show_runs(show)
+    stats = timing_report.by_kind(timing_report.played_segments(runs))
     return render(
         request,
         "episodes/show_report.html",
         {
             "show": show,
             "stats": stats,
-            "chart": report.kind_chart(stats, KIND_LABELS) if stats else None,
-            "episodes": reporting.episode_totals(runs),
+            "chart": timing_report.kind_chart(stats, KIND_LABELS) if stats else None,
+            "episodes": timing_log.episode_totals(runs),
         },
     )
 
@@ -115,7 +115,7 @@ def show_report(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def show_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     show = get_show(request.user, slug, Action.VIEW)
-    stats = report.by_kind(report.played_segments(reporting.show_runs(show)))
+    stats = timing_report.by_kind(timing_report.played_segments(timing_log.show_runs(show)))
     rows: list[list[object]] = [
         [
             "kind", "segments", "episodes", "mean_actual_s", "median_actual_s",

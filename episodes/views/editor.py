@@ -33,7 +33,7 @@ from showrunner.auth import Action, get_episode, get_show, shows_for
 from speakers import links
 from speakers.models import ProfileChange, Speaker
 
-from .. import editing, limits, onair, reporting
+from .. import editing, limits, onair, timing_log
 from ..editing import Actor, CannotUndo, Conflict
 from ..forms import (
     AppearanceForm,

@@ -17,15 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from showrunner.auth import Action, can, get_episode
+from showrunner.auth import Action, can, get_episode, signed_in
 
 from .. import commands, live_screens, onair, screens, stream_access
 from ..live import InvalidAction
 from ..models import Episode, LiveMessage, Question
-from ..push import current_snapshot
+from ..push import current_screen_state
 
 
-def snapshot_response(episode: Episode, principal: str) -> JsonResponse:
+def screen_state_response(episode: Episode, principal: str) -> JsonResponse:
     """The state as of now, with a stream link for ``principal``, who asked
     (:mod:`episodes.stream_access`)."""
     data = current_snapshot(episode.pk, live_screens.TEAM, principal)
@@ -105,7 +105,7 @@ def live_config(episode: Episode, request: HttpRequest) -> dict[str, Any]:
 def state(request: HttpRequest, pk: int) -> JsonResponse:
     """The snapshot as of now: the first paint, the polling fallback, a fresh stream URL."""
     episode = get_episode(request.user, pk, Action.VIEW)
-    return snapshot_response(episode, stream_access.for_user(request.user))
+    return screen_state_response(episode, stream_access.for_user(request.user))
 
 
 @login_required
@@ -121,7 +121,7 @@ def command(request: HttpRequest, pk: int, action: str) -> JsonResponse:
         episode,
         action,
         data,
-        user=request.user,
+        user=signed_in(request),
         source=f"session:{request.session.session_key}",
         request_id=request_id,
     )
@@ -134,7 +134,7 @@ def rehearsal(request: HttpRequest, pk: int) -> JsonResponse:
     episode = get_episode(request.user, pk, Action.CALL)
     try:
         onair.set_rehearsal(
-            episode, request.POST.get("on") == "true", user=request.user, now=timezone.now()
+            episode, request.POST.get("on") == "true", user=signed_in(request), now=timezone.now()
         )
     except (InvalidAction, onair.NotInControl) as exc:
         return refused(episode, exc)
@@ -161,7 +161,7 @@ def question_status(request: HttpRequest, pk: int, question_pk: int) -> JsonResp
     episode = get_episode(request.user, pk, Action.CALL)
     question = get_object_or_404(Question, pk=question_pk, segment__episode=episode)
     try:
-        onair.mark_question(question, request.POST.get("status", ""), user=request.user)
+        onair.mark_question(question, request.POST.get("status", ""), user=signed_in(request))
     except (InvalidAction, onair.NotInControl) as exc:
         return refused(episode, exc)
     return accepted(episode)

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from showrunner.auth import Action, can, get_episode, get_show, may_create_shows
+from showrunner.auth import Action, can, get_episode, get_show, may_create_shows, signed_in
 from showrunner.timezones import time_zone_names
 
 from .. import editing, team
@@ -35,7 +35,7 @@ def new_show(request: HttpRequest) -> HttpResponse:
     form = NewShowForm(request.POST or None, initial={"time_zone": "UTC"})
     if request.method == "POST" and form.is_valid():
         show = team.create_show(
-            form.cleaned_data["name"], form.cleaned_data["time_zone"], request.user
+            form.cleaned_data["name"], form.cleaned_data["time_zone"], signed_in(request)
         )
         messages.success(request, f"{show.name} is set up, and you are its producer.")
         return redirect("show_settings", show.slug)
@@ -158,7 +158,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return team_page(request, show, form, status=422)
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
-    team.invite(show, email, role, request.user, now=timezone.now())
+    team.invite(show, email, role, signed_in(request), now=timezone.now())
     messages.success(request, f"Invited {email} as {Role(role).label.lower()}.")
     return redirect("show_team", show.slug)
 
@@ -319,7 +319,7 @@ def archive_episode(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_episode(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_episode(request.user, pk, Action.EDIT)
     try:
-        editing.delete_episode(episode, editing.Actor(request.user, timezone.now()))
+        editing.delete_episode(episode, editing.Actor(signed_in(request), timezone.now()))
     except editing.CannotUndo as exc:
         messages.error(request, f"Not deleted: {exc}")
         return redirect("episode_editor", episode.pk)
@@ -333,7 +333,7 @@ def restore_episode(request: HttpRequest, slug: str, episode_pk: int) -> HttpRes
     show = get_show(request.user, slug, Action.EDIT)
     try:
         episode = editing.restore_episode(
-            episode_pk, show, editing.Actor(request.user, timezone.now())
+            episode_pk, show, editing.Actor(signed_in(request), timezone.now())
         )
     except editing.CannotUndo as exc:
         messages.error(request, str(exc))

@@ -3,12 +3,12 @@
 // No DOM, no clock reads, no network: every screen (the host's timer, the caller's page, a
 // guest's page, the stream graphics) imports these, and `tests/js/clock.test.mjs` checks them
 // over a table of fixed-`now` cases with Node's own test runner. The server keeps only what its
-// API reports (remaining, elapsed, phase: `episodes/live.py`).
+// API reports (remaining, elapsed, phase: `episodes/live_clock.py`).
 //
 // Countdowns round up (a timer reads 0:01 until the last millisecond is gone); count-ups round
 // down (overtime reads +0:00 for its first second).
 
-// The live states, as the server names them (`episodes.live.State`).
+// The live states, as the server names them (`episodes.live_clock.State`).
 export const State = Object.freeze({
   READY: "ready",
   RUNNING: "running",

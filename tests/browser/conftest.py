@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("SHOWRUNNER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,10 +44,17 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# Deadlines, not waits: a passing step returns as soon as its condition holds, so a generous
+# deadline costs nothing on a quiet machine and keeps a loaded one (other jobs, stress-ng on
+# both cores) from failing a page that is merely slow to load.
+DEADLINE_MS = 30_000
+expect.set_options(timeout=15_000)
+
+
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(DEADLINE_MS)
     yield context
     context.close()
 

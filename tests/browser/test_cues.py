@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from episodes import live_screens, onair
 from episodes.models import Episode, Role
 from speakers import links
-from tests.browser.conftest import log_in
+from tests.browser.conftest import DEADLINE_MS, log_in
 from tests.factories import make_appearance, make_episode, make_segment, make_speaker, make_user
 from tests.servers import Server, running_server
 
@@ -77,7 +77,7 @@ def test_a_guests_up_next_cue_goes_when_their_segment_starts(
     onair.perform(episode, "start", user=caller, now=timezone.now(), version=None, source="t")
     onair.send_message(episode, "You're on in 2 minutes", user=caller, now=timezone.now(), to=dana)
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
-    phone.set_default_timeout(10_000)
+    phone.set_default_timeout(DEADLINE_MS)
     guest = live_page(
         phone, f"{server.url}/guest/{links.ensure_link(dana.speaker)}/episodes/{episode.pk}/"
     )

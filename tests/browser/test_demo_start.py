@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from episodes.models import Episode, LiveState, SegmentRun
-from tests.browser.conftest import log_in
+from tests.browser.conftest import DEADLINE_MS, log_in
 from tests.servers import Server, running_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +38,7 @@ def demo(tmp_path: Path) -> None:
 
 def signed_in(browser: Browser, server: Server, username: str) -> tuple[BrowserContext, Page]:
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(DEADLINE_MS)
     log_in(context, server.url, get_user_model().objects.get(username=username))
     page = context.new_page()
     page.js_errors = []  # type: ignore[attr-defined]

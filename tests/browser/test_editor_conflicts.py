@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from episodes.models import Role, Segment, Show
-from tests.browser.conftest import log_in
+from tests.browser.conftest import DEADLINE_MS, log_in
 from tests.factories import make_episode, make_segment, make_show, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def producers(live_server: object, browser: Browser, show: Show) -> Iterator[lis
     contexts = []
     for _ in range(2):
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(DEADLINE_MS)
         log_in(context, live_server.url, make_user((show, Role.PRODUCER)))  # type: ignore[attr-defined]
         page = context.new_page()
         errors: list[str] = []

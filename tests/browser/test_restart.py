@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from episodes import live, onair
+from episodes import live_clock, onair
 from episodes.models import Episode, LiveState, Role
 from speakers import links
 from tests.browser.conftest import log_in
@@ -67,7 +67,7 @@ def host_screen(name: str, context: BrowserContext, server: Server, episode: Epi
 def remaining_ms(episode: Episode) -> int:
     """What is left of the segment on air now, from the database alone."""
     state = LiveState.objects.select_related("segment").get(episode=episode)
-    left = live.remaining(
+    left = live_clock.remaining(
         onair.clock_of(state), state.segment.planned_max_seconds * 1000, timezone.now()
     )
     assert left is not None

@@ -375,7 +375,7 @@ def test_restore_keeps_guest_links_and_feed_addresses_working() -> None:
     content = backup.dump_show(rich.show).content
     wipe()
 
-    restored = backup.restore(BytesIO(content), with_staff=True)
+    restored = backup.restore_backup(BytesIO(content), with_staff=True)
 
     speaker = links.speaker_for(rich.dana_token, now=T0)
     assert speaker is not None
@@ -390,7 +390,7 @@ def test_restore_lets_the_team_log_in_with_their_old_passwords(client: Client) -
     content = backup.dump_show(rich.show).content
     wipe()
 
-    backup.restore(BytesIO(content), with_staff=True)
+    backup.restore_backup(BytesIO(content), with_staff=True)
 
     assert client.login(username="pat", password=PASSWORD)
     pat = User.objects.get(username="pat")
@@ -407,7 +407,7 @@ def test_restore_keeps_reminders_so_none_is_sent_twice() -> None:
     content = backup.dump_show(rich.show).content
     wipe()
 
-    backup.restore(BytesIO(content))
+    backup.restore_backup(BytesIO(content))
 
     after = [(a.speaker.name, kind) for a, kind in due(now)]
     assert before == after == [("Omar Haddad", "day")]  # Dana had hers before the backup
@@ -419,7 +419,7 @@ def test_restore_reuses_users_with_the_same_username_as_they_are() -> None:
     wipe()
     make_user(username="pat", password="a newer password", email="pat@new.example.org")
 
-    restored = backup.restore(BytesIO(content))
+    restored = backup.restore_backup(BytesIO(content))
 
     pat = User.objects.get(username="pat")
     assert restored.reused_users == ["pat"]
@@ -437,7 +437,7 @@ def test_restore_never_reuses_or_changes_another_shows_speaker() -> None:
     dana = make_speaker(name="Dana Li", email="DANA@example.org", bio="Here already.")
     make_appearance(make_episode(show=elsewhere), dana)
 
-    restored = backup.restore(BytesIO(content))
+    restored = backup.restore_backup(BytesIO(content))
 
     dana.refresh_from_db()
     assert dana.bio == "Here already."
@@ -462,7 +462,7 @@ def test_restore_gives_new_ids_when_the_kept_ones_are_taken() -> None:
     )
     Show.objects.exclude(pk=other.pk).delete()
 
-    restored = backup.restore(BytesIO(content))
+    restored = backup.restore_backup(BytesIO(content))
 
     dana = Speaker.objects.get(name="Dana Li")
     assert dana.pk != old_dana_id
@@ -481,7 +481,7 @@ def test_restore_moves_id_counters_past_the_ids_it_kept() -> None:
     content = edited(backup.dump_show(rich.show).content, far_ids)
     wipe()
 
-    backup.restore(BytesIO(content))
+    backup.restore_backup(BytesIO(content))
 
     assert make_speaker().pk > 60_003
     assert make_show().pk > 50_000
@@ -740,7 +740,7 @@ def test_backup_of_the_demo_show_restores_to_the_same_archive(tmp_path: Path) ->
     first = backup.dump_show(Show.objects.get(slug="build-night")).content
     wipe()
 
-    restored = backup.restore(BytesIO(first), with_staff=True)
+    restored = backup.restore_backup(BytesIO(first), with_staff=True)
 
     assert entries(backup.dump_show(restored.show).content) == entries(first)  # no photos
     # Five episodes and the template.
@@ -803,7 +803,7 @@ def test_restore_of_an_archive_with_any_value_changed_is_whole_or_refused(
         User.objects.all().delete()
         before = rows()
         try:
-            backup.restore(BytesIO(zip_of(files)))
+            backup.restore_backup(BytesIO(zip_of(files)))
         except backup.RestoreError as exc:
             refused = str(exc)
         else:
@@ -918,7 +918,7 @@ def test_restore_refuses_an_archive_that_would_unpack_past_the_bound_before_unpa
     monkeypatch.setattr(zipfile.ZipFile, "open", watch_open)
 
     with pytest.raises(backup.RestoreError) as refused:
-        backup.restore(BytesIO(bomb))
+        backup.restore_backup(BytesIO(bomb))
 
     assert len(bomb) < 1024 * 1024
     assert "show.json would unpack from" in str(refused.value)
@@ -933,7 +933,7 @@ def test_restore_refuses_show_json_over_the_bound_even_when_stored_plainly() -> 
     }
 
     with pytest.raises(backup.RestoreError, match=r"show\.json is too large"):
-        backup.restore(BytesIO(zip_of(files)))
+        backup.restore_backup(BytesIO(zip_of(files)))
 
 
 def test_restore_refuses_an_archive_of_too_many_entries(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -942,4 +942,4 @@ def test_restore_refuses_an_archive_of_too_many_entries(monkeypatch: pytest.Monk
     files["manifest.json"] = json.dumps({"format": "showrunner-backup", "version": 1}).encode()
 
     with pytest.raises(backup.RestoreError, match="holds 4 entries; a backup holds at most 3"):
-        backup.restore(BytesIO(zip_of(files)))
+        backup.restore_backup(BytesIO(zip_of(files)))

@@ -123,7 +123,7 @@ def test_pages_of_an_episode_saved_at_the_end_of_time_still_answer(starts_at: da
     archive = backup.dump_show(show).content
     Show.objects.all().delete()
     Speaker.objects.all().delete()
-    restored = backup.restore(BytesIO(archive)).show
+    restored = backup.restore_backup(BytesIO(archive)).show
 
     assert statuses == dict.fromkeys(pages, 200)
     assert restored.episodes.get().starts_at is None
@@ -252,7 +252,7 @@ def test_a_show_whose_caller_sent_a_nul_still_backs_up_and_restores(
     Show.objects.all().delete()
     Speaker.objects.all().delete()
 
-    restored = backup.restore(BytesIO(archive))
+    restored = backup.restore_backup(BytesIO(archive))
 
     assert list(LiveMessage.objects.values_list("text", flat=True)) == ["Wrap up"]
     assert restored.show.slug == episode.show.slug
@@ -447,9 +447,9 @@ def test_restore_refuses_an_archive_with_values_out_of_bounds() -> None:
         data["episodes"][0]["title"] = "bell\x07"
 
     with pytest.raises(backup.RestoreError, match=r"episodes\[0\]\.number: Episode numbers go up"):
-        backup.restore(edited(set_number))
+        backup.restore_backup(edited(set_number))
     with pytest.raises(backup.RestoreError, match=r"episodes\[0\]\.title: Contains the control"):
-        backup.restore(edited(set_title))
+        backup.restore_backup(edited(set_title))
     assert not Episode.objects.exists()
 
 

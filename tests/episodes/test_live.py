@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from episodes import live
-from episodes.live import Clock, InvalidAction, Phase, Played, State
+from episodes import live_clock
+from episodes.live_clock import Clock, InvalidAction, Phase, Played, State
 
 T0 = datetime(2026, 3, 3, 17, 0, tzinfo=UTC)
 ORDER = [10, 20, 30]
@@ -18,7 +18,7 @@ def at(seconds: float) -> datetime:
 def run(*steps: tuple[str, float], **params: int) -> tuple[Clock, list[Played]]:
     clock, events = Clock(), []
     for action, seconds in steps:
-        clock, new = live.apply(clock, action, order=ORDER, now=at(seconds), **params)
+        clock, new = live_clock.apply(clock, action, order=ORDER, now=at(seconds), **params)
         events.extend(new)
     return clock, events
 
@@ -34,8 +34,8 @@ def test_start_puts_the_first_segment_on_air() -> None:
 def test_count_down_from_the_planned_time() -> None:
     clock, _ = run(("start", 0))
 
-    assert live.elapsed(clock, at(90)) == 90_000
-    assert live.remaining(clock, 300_000, at(90)) == 210_000
+    assert live_clock.elapsed(clock, at(90)) == 90_000
+    assert live_clock.remaining(clock, 300_000, at(90)) == 210_000
 
 
 @pytest.mark.parametrize(
@@ -52,33 +52,33 @@ def test_count_down_from_the_planned_time() -> None:
     ],
 )
 def test_phases_by_time_left(left: int | None, phase: Phase) -> None:
-    assert live.phase(left, warning_ms=120_000, danger_ms=60_000) is phase
+    assert live_clock.phase(left, warning_ms=120_000, danger_ms=60_000) is phase
 
 
 def test_pause_freezes_and_resume_continues() -> None:
     clock, _ = run(("start", 0), ("pause", 60))
 
     assert clock.state is State.PAUSED
-    assert live.elapsed(clock, at(60)) == live.elapsed(clock, at(500)) == 60_000
+    assert live_clock.elapsed(clock, at(60)) == live_clock.elapsed(clock, at(500)) == 60_000
 
-    clock, _ = live.apply(clock, "resume", order=ORDER, now=at(100))
+    clock, _ = live_clock.apply(clock, "resume", order=ORDER, now=at(100))
     assert clock.paused_ms == 40_000
-    assert live.elapsed(clock, at(130)) == 90_000
+    assert live_clock.elapsed(clock, at(130)) == 90_000
 
 
 def test_add_and_remove_time() -> None:
     clock, _ = run(("start", 0), ("add_time", 10), seconds=60)
 
-    assert live.remaining(clock, 300_000, at(10)) == 350_000
-    clock, _ = live.apply(clock, "add_time", order=ORDER, now=at(20), seconds=-120)
-    assert live.remaining(clock, 300_000, at(20)) == 220_000
+    assert live_clock.remaining(clock, 300_000, at(10)) == 350_000
+    clock, _ = live_clock.apply(clock, "add_time", order=ORDER, now=at(20), seconds=-120)
+    assert live_clock.remaining(clock, 300_000, at(20)) == 220_000
 
 
 def test_add_time_needs_seconds() -> None:
     clock, _ = run(("start", 0))
 
     with pytest.raises(InvalidAction, match="how many seconds"):
-        live.apply(clock, "add_time", order=ORDER, now=at(1))
+        live_clock.apply(clock, "add_time", order=ORDER, now=at(1))
 
 
 def test_next_ends_one_segment_and_starts_the_next_fresh() -> None:
@@ -99,7 +99,7 @@ def test_next_after_the_last_segment_ends_the_show() -> None:
     assert clock.state is State.ENDED
     assert clock.ended_at == at(30)
     assert events[-1] == Played("ended", 30, at(30))
-    assert live.elapsed(clock, at(999)) == 10_000
+    assert live_clock.elapsed(clock, at(999)) == 10_000
 
 
 def test_previous_restarts_the_segment_before() -> None:
@@ -112,14 +112,14 @@ def test_previous_on_the_first_segment_is_refused() -> None:
     clock, _ = run(("start", 0))
 
     with pytest.raises(InvalidAction, match="already the first"):
-        live.apply(clock, "previous", order=ORDER, now=at(1))
+        live_clock.apply(clock, "previous", order=ORDER, now=at(1))
 
 
 def test_jump_to_any_segment_even_before_the_start() -> None:
     clock, _ = run(("start", 0), ("jump", 5), segment=30)
 
     assert clock.segment_id == 30
-    ready_jump, events = live.apply(Clock(), "jump", order=ORDER, now=T0, segment=20)
+    ready_jump, events = live_clock.apply(Clock(), "jump", order=ORDER, now=T0, segment=20)
     assert (ready_jump.state, ready_jump.segment_id, ready_jump.show_started_at) == (
         State.RUNNING,
         20,
@@ -131,7 +131,7 @@ def test_jump_to_any_segment_even_before_the_start() -> None:
 @pytest.mark.parametrize("segment", [None, 99])
 def test_jump_needs_a_segment_of_this_run_sheet(segment: int | None) -> None:
     with pytest.raises(InvalidAction, match="which segment"):
-        live.apply(Clock(), "jump", order=ORDER, now=T0, segment=segment)
+        live_clock.apply(Clock(), "jump", order=ORDER, now=T0, segment=segment)
 
 
 def test_end_while_paused_settles_the_pause() -> None:
@@ -139,7 +139,7 @@ def test_end_while_paused_settles_the_pause() -> None:
 
     assert clock.state is State.ENDED
     assert events[-1] == Played("ended", 10, at(100), paused_ms=60_000)
-    assert live.elapsed(clock, at(500)) == 40_000
+    assert live_clock.elapsed(clock, at(500)) == 40_000
 
 
 @pytest.mark.parametrize(
@@ -159,21 +159,21 @@ def test_commands_that_do_not_apply_are_refused(
     clock, _ = run(*steps)
 
     with pytest.raises(InvalidAction, match=message):
-        live.apply(clock, action, order=ORDER, now=at(5))
+        live_clock.apply(clock, action, order=ORDER, now=at(5))
 
 
 def test_start_needs_segments() -> None:
     with pytest.raises(InvalidAction, match="no segments"):
-        live.apply(Clock(), "start", order=[], now=T0)
+        live_clock.apply(Clock(), "start", order=[], now=T0)
 
 
 def test_reset_returns_to_ready() -> None:
     clock, _ = run(("start", 0), ("next", 5))
 
-    assert live.apply(clock, "reset", order=ORDER, now=at(9)) == (Clock(), [])
+    assert live_clock.apply(clock, "reset", order=ORDER, now=at(9)) == (Clock(), [])
 
 
 def test_transition_table_covers_every_action() -> None:
-    assert set(live.ACTIONS) == {
+    assert set(live_clock.ACTIONS) == {
         "start", "pause", "resume", "next", "previous", "jump", "add_time", "end", "reset",
     }  # fmt: skip

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from episodes import editing, live_screens, onair
 from episodes.editing import Actor, Conflict
-from episodes.live import InvalidAction
+from episodes.live_clock import InvalidAction
 from episodes.models import Episode, LiveMessage, LiveState, SegmentRun
 from tests.factories import (
     make_appearance,

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from episodes import report
-from episodes.report import PlannedSegment, Played, Run
+from episodes import timing_report
 from episodes.runsheet import Planned
+from episodes.timing_report import PlannedSegment, Played, Run
 
 T0 = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
 
@@ -42,7 +42,7 @@ def run(segment_id: int | None, start: int, seconds: float | None, **kwargs: obj
 def test_difference_counts_from_the_nearest_end_of_the_plan(
     planned: Planned, actual: float, expected: float | None
 ) -> None:
-    assert report.difference(planned, actual) == expected
+    assert timing_report.difference(planned, actual) == expected
 
 
 def test_episode_report_gives_each_segment_its_time_on_air_and_difference() -> None:
@@ -59,7 +59,7 @@ def test_episode_report_gives_each_segment_its_time_on_air_and_difference() -> N
         run(3, 1620, 150, planned=Planned(180, 180)),
     ]
 
-    result = report.episode_report(segments, runs, target_seconds=1800)
+    result = timing_report.episode_report(segments, runs, target_seconds=1800)
 
     news, talk, wrap = result.rows
     assert (news.actual_seconds, news.delta_seconds, news.verdict) == (330, 30, "over")
@@ -80,7 +80,7 @@ def test_a_segment_played_twice_counts_both_stretches_with_its_first_plan() -> N
         run(1, 200, 250, planned=Planned(600, 600)),  # replanned on air, then went back to it
     ]
 
-    (row,) = report.episode_report(segments, runs, target_seconds=600).rows
+    (row,) = timing_report.episode_report(segments, runs, target_seconds=600).rows
 
     assert row.actual_seconds == 350
     assert row.planned == Planned(300, 300)
@@ -99,7 +99,7 @@ def test_unplayed_deleted_and_running_segments_are_told_apart() -> None:
         run(2, 420, None),  # on air now
     ]
 
-    result = report.episode_report(segments, runs, target_seconds=1800)
+    result = timing_report.episode_report(segments, runs, target_seconds=1800)
 
     assert [(r.title, r.verdict, r.deleted) for r in result.rows] == [
         ("News", "on", False),
@@ -112,7 +112,7 @@ def test_unplayed_deleted_and_running_segments_are_told_apart() -> None:
 
 
 def test_an_episode_never_on_air_has_no_runs() -> None:
-    result = report.episode_report(
+    result = timing_report.episode_report(
         [PlannedSegment(1, "News", "news", Planned(300, 300))], [], target_seconds=600
     )
 
@@ -122,7 +122,7 @@ def test_an_episode_never_on_air_has_no_runs() -> None:
 
 
 def test_played_segments_add_up_per_episode_and_leave_out_unfinished_runs() -> None:
-    played = report.played_segments(
+    played = timing_report.played_segments(
         [
             (1, run(10, 0, 100, kind="news")),
             (1, run(10, 500, 50, kind="news")),
@@ -144,7 +144,7 @@ def test_by_kind_averages_and_counts_the_overruns_in_show_order() -> None:
         Played(1, "other", Planned(60, 60), 60),
     ]
 
-    news, questions, other = report.by_kind(played)
+    news, questions, other = timing_report.by_kind(played)
 
     assert (news.kind, questions.kind, other.kind) == ("news", "questions", "other")
     assert questions.count == 3
@@ -166,18 +166,18 @@ def test_usual_seconds_needs_a_few_runs_before_it_says_anything() -> None:
         Played(1, "demo", Planned(600, 600), 900),
     ]
 
-    assert report.usual_seconds(played) == {"questions": (1440, 2)}
+    assert timing_report.usual_seconds(played) == {"questions": (1440, 2)}
 
 
 def test_kind_chart_scales_bars_to_whole_minute_ticks() -> None:
-    stats = report.by_kind(
+    stats = timing_report.by_kind(
         [
             Played(1, "questions", Planned(1200, 1200), 1500),
             Played(1, "news", Planned(None, None), 300),
         ]
     )
 
-    chart = report.kind_chart(stats, {"questions": "Questions", "news": "News"}, width=720)
+    chart = timing_report.kind_chart(stats, {"questions": "Questions", "news": "News"}, width=720)
 
     news, questions = chart.rows
     assert questions.is_over

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from episodes.backup import RestoreError, restore
+from episodes.backup import RestoreError, restore_backup
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            restored = restore(path, with_staff=options["with_staff"])
+            restored = restore_backup(path, with_staff=options["with_staff"])
         except RestoreError as exc:
             raise CommandError(f"Nothing restored from {path}. {exc}") from None
         show, counts = restored.show, restored.counts

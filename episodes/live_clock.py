@@ -1,4 +1,4 @@
-"""The live show's clock: a state machine written as data, and timer arithmetic on anchors.
+"""The live clock's pure rule: a state machine written as data, and timer arithmetic on anchors.
 
 Pure: no database, no clock reads. The clock is a handful of timestamps (when the current
 segment started, when it was paused, how long it has been paused, how much time was added);

@@ -1,4 +1,4 @@
-"""Planned against actual: what each segment was planned to take and what it took on air.
+"""The timing report's pure rule: what each segment was planned to take and what it took on air.
 
 Pure, like :mod:`episodes.runsheet`: plain records in, report rows out, no queries. The live
 log (:class:`episodes.models.SegmentRun`) gives the actual times; a segment played more than
@@ -195,12 +195,12 @@ def episode_report(
                 deleted=True,
             )
         )
-    finished = [run for run in runs if run.ended_at is not None]
+    finished = [run.ended_at for run in runs if run.ended_at is not None]
     return EpisodeReport(
         rows=rows,
         target_seconds=target_seconds,
         started_at=runs[0].started_at if runs else None,
-        ended_at=max((run.ended_at for run in finished), default=None),  # type: ignore[type-var]
+        ended_at=max(finished, default=None),
         running=running,
     )
 

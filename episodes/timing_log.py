@@ -1,10 +1,13 @@
-"""The live log read for :mod:`episodes.report`: a fixed number of queries, plain records out."""
+"""The database use of the timing report: the live log read for :mod:`episodes.timing_report`.
+
+A fixed number of queries; plain records out."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q
 
-from . import report
+from . import timing_report
 from .models import Episode, Question, Segment, SegmentRun, Show
 from .runsheet import Planned
 
@@ -14,17 +17,17 @@ def as_run(
     title: str,
     planned_seconds: int | None,
     planned_max_seconds: int | None,
-    started_at: object,
-    ended_at: object,
+    started_at: datetime,
+    ended_at: datetime | None,
     paused_ms: int,
     kind: str | None,
-) -> report.Run:
-    return report.Run(
+) -> timing_report.Run:
+    return timing_report.Run(
         segment_id=segment_id,
         title=title,
         planned=Planned(planned_seconds, planned_max_seconds),
-        started_at=started_at,  # type: ignore[arg-type]
-        ended_at=ended_at,  # type: ignore[arg-type]
+        started_at=started_at,
+        ended_at=ended_at,
         paused_ms=paused_ms,
         kind=kind or Segment.Kind.OTHER,
     )
@@ -36,7 +39,7 @@ RUN_FIELDS = (
 )  # fmt: skip
 
 
-def episode_report(episode: Episode, *, rehearsal: bool = False) -> report.EpisodeReport:
+def episode_report(episode: Episode, *, rehearsal: bool = False) -> timing_report.EpisodeReport:
     """Planned against actual for one episode: two queries."""
     segments = (
         Segment.objects.filter(episode=episode)
@@ -50,7 +53,7 @@ def episode_report(episode: Episode, *, rehearsal: bool = False) -> report.Episo
         )
     )
     planned = [
-        report.PlannedSegment(
+        timing_report.PlannedSegment(
             segment_id=segment.pk,
             title=segment.title,
             kind=segment.kind,
@@ -64,12 +67,12 @@ def episode_report(episode: Episode, *, rehearsal: bool = False) -> report.Episo
     runs = SegmentRun.objects.filter(episode=episode, is_rehearsal=rehearsal).values_list(
         *RUN_FIELDS
     )
-    return report.episode_report(
+    return timing_report.episode_report(
         planned, [as_run(*row) for row in runs], target_seconds=episode.target_seconds
     )
 
 
-def show_runs(show: Show, *, exclude: Episode | None = None) -> list[tuple[int, report.Run]]:
+def show_runs(show: Show, *, exclude: Episode | None = None) -> list[tuple[int, timing_report.Run]]:
     """(episode id, run) for every finished stretch on air in the show's real episodes."""
     runs = SegmentRun.objects.filter(
         episode__show=show, is_rehearsal=False, ended_at__isnull=False
@@ -81,7 +84,9 @@ def show_runs(show: Show, *, exclude: Episode | None = None) -> list[tuple[int, 
 
 def usual_seconds(show: Show, *, exclude: Episode | None = None) -> dict[str, tuple[float, int]]:
     """What each kind of segment usually takes on this show: one query."""
-    return report.usual_seconds(report.played_segments(show_runs(show, exclude=exclude)))
+    return timing_report.usual_seconds(
+        timing_report.played_segments(show_runs(show, exclude=exclude))
+    )
 
 
 @dataclass(frozen=True)
@@ -95,10 +100,10 @@ class EpisodeTotal:
         return self.seconds - self.episode.target_seconds
 
 
-def episode_totals(runs: list[tuple[int, report.Run]]) -> list[EpisodeTotal]:
+def episode_totals(runs: list[tuple[int, timing_report.Run]]) -> list[EpisodeTotal]:
     """Per aired episode, latest first: its time on air against its target."""
     totals: dict[int, list[float]] = {}
-    for played in report.played_segments(runs):
+    for played in timing_report.played_segments(runs):
         totals.setdefault(played.episode_id, []).append(played.seconds)
     episodes = Episode.objects.select_related("show").filter(pk__in=totals)
     rows = [EpisodeTotal(e, sum(totals[e.pk]), len(totals[e.pk])) for e in episodes]
