@@ -23,7 +23,7 @@ from showrunner import throttle
 from showrunner.auth import Action, can, visible_shows
 
 from . import commands, live_screens, stream_access
-from .live import ACTIONS, InvalidAction
+from .live_clock import ACTIONS, InvalidAction
 from .models import ApiToken, Episode
 from .push import current_screen_state
 
@@ -188,9 +188,9 @@ def live_state(request: ApiRequest, pk: int) -> JsonResponse:
     refused = may_view(request, pk)
     if refused is not None:
         return refused
-    principal = stream_access.for_api_token(request.api_token_id)  # type: ignore[attr-defined]
+    principal = stream_access.for_api_token(request.api_token_id)
     return JsonResponse(
-        live_screens.at_now(current_snapshot(pk, live_screens.TEAM, principal), timezone.now())
+        live_screens.at_now(current_screen_state(pk, live_screens.TEAM, principal), timezone.now())
     )
 
 
@@ -219,8 +219,8 @@ def live_command(request: ApiRequest, pk: int, action: str) -> JsonResponse:
         request_id=request_id,
     )
     # The API answers with the state itself at the top level, as GET .../live does.
-    principal = stream_access.for_api_token(request.api_token_id)  # type: ignore[attr-defined]
-    state = current_snapshot(pk, live_screens.TEAM, principal, done.revision or 0)
+    principal = stream_access.for_api_token(request.api_token_id)
+    state = current_screen_state(pk, live_screens.TEAM, principal, done.revision or 0)
     return JsonResponse(
         {**live_screens.at_now(state, timezone.now()), **done.fields()}, status=done.status
     )

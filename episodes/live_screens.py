@@ -16,8 +16,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from . import live
-from .live import Clock, State
+from . import live_clock
+from .live_clock import Clock, State
 from .models import Episode, LiveMessage, LiveState, Question, Segment, SegmentRun
 from .onair import state_of
 
@@ -329,11 +329,13 @@ def at_now(data: dict[str, Any], now: datetime) -> dict[str, Any]:
         show_started_at=from_ms(data["show_started_at"]),
         ended_at=from_ms(data["ended_at"]),
     )
-    left = live.remaining(clock, segment["planned_ms"], now)
+    left = live_clock.remaining(clock, segment["planned_ms"], now)
     result.update(
         remaining_ms=left,
-        elapsed_ms=live.elapsed(clock, now),
-        phase=live.phase(left, warning_ms=segment["warning_ms"], danger_ms=segment["danger_ms"]),
+        elapsed_ms=live_clock.elapsed(clock, now),
+        phase=live_clock.phase(
+            left, warning_ms=segment["warning_ms"], danger_ms=segment["danger_ms"]
+        ),
     )
     return result
 

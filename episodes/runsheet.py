@@ -17,8 +17,13 @@ ZERO = timedelta(0)
 
 
 class Timed(Protocol):
-    planned_seconds: int | None
-    planned_max_seconds: int | None
+    """Anything with a planned duration (read-only here: a model's fields qualify)."""
+
+    @property
+    def planned_seconds(self) -> int | None: ...
+
+    @property
+    def planned_max_seconds(self) -> int | None: ...
 
 
 T = TypeVar("T", bound=Timed)

@@ -214,7 +214,7 @@ def live_state(request: GuestRequest, token: str, pk: int) -> HttpResponse:
     if appearance is None:
         return invalid_link(request)
     audience = live_screens.guest_audience(appearance.pk)
-    data = current_snapshot(pk, audience, stream_access.for_guest(speaker))
+    data = current_screen_state(pk, audience, stream_access.for_guest(speaker))
     return JsonResponse({"state": live_screens.at_now(data, timezone.now())})
 
 

@@ -21,6 +21,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from showrunner import bounds
@@ -340,7 +341,7 @@ def read_xlsx(data: bytes) -> Table:
                     if column is None:  # an empty cell in read-only mode
                         cells.append(None)
                         continue
-                    row_number = cell.row
+                    row_number = cell.row or row_number
                     value = cell.value
                     while len(cells) < column - 1:
                         cells.append(None)
@@ -853,10 +854,9 @@ def to_xlsx(doc: EpisodeDocument) -> bytes:
     for index, row in enumerate(rows(doc)):
         cells = []
         for value in row:
-            guarded = safe_cell(value)
-            if isinstance(value, time):
-                guarded = value
-            item = WriteOnlyCell(sheet, value=guarded)
+            guarded = value if isinstance(value, time) else safe_cell(value)
+            # openpyxl writes a time of day too; its stubs name only datetime.
+            item = WriteOnlyCell(sheet, value=cast("str | float | datetime | None", guarded))
             if isinstance(guarded, str):
                 item.data_type = "s"  # text, whatever it starts with
                 item.alignment = wrap

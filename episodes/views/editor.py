@@ -159,7 +159,7 @@ def editor_context(
         questions=questions,
         addressed=addressed,
         locked=onair.locked_segment_ids(episode),
-        usual=reporting.usual_seconds(episode.show, exclude=episode) if with_history else {},
+        usual=timing_log.usual_seconds(episode.show, exclude=episode) if with_history else {},
         links=guest_links,
         profile_changes=latest_changes,
         now=now,

@@ -141,14 +141,14 @@ def history_hint(kind: str, usual: dict[str, tuple[float, int]]) -> str:
     return f"{kind_label(kind)} usually {verb} {minutes_text(rounded)}"
 
 
-def time_rows(episode: Episode, sheet: RunSheet[Segment]) -> tuple[TimeRow, ...]:
+def time_rows(episode: Episode, sheet: RunSheet[Any]) -> tuple[TimeRow, ...]:
     zone = episode.show.zone
     return tuple(TimeRow(row.segment.pk, *row_times(row, zone)) for row in sheet.rows)
 
 
 def editor_rows(
     episode: Episode,
-    sheet: RunSheet[Segment],
+    sheet: RunSheet[Any],
     *,
     questions: dict[int, list[Question]],
     addressed: dict[int, frozenset[int]],

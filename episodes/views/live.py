@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from showrunner.auth import Action, can, get_episode, signed_in
 
 from .. import commands, live_screens, onair, screens, stream_access
-from ..live import InvalidAction
+from ..live_clock import InvalidAction
 from ..models import Episode, LiveMessage, Question
 from ..push import current_screen_state
 
@@ -28,7 +28,7 @@ from ..push import current_screen_state
 def screen_state_response(episode: Episode, principal: str) -> JsonResponse:
     """The state as of now, with a stream link for ``principal``, who asked
     (:mod:`episodes.stream_access`)."""
-    data = current_snapshot(episode.pk, live_screens.TEAM, principal)
+    data = current_screen_state(episode.pk, live_screens.TEAM, principal)
     return JsonResponse({"state": live_screens.at_now(data, timezone.now())})
 
 

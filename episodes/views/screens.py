@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from showrunner.auth import Action, get_episode
 
 from .. import commands, screens
-from ..live import InvalidAction
+from ..live_clock import InvalidAction
 from ..models import Episode
 from .live import live_config
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from episodes import live_screens, onair
-from episodes.live import InvalidAction
+from episodes.live_clock import InvalidAction
 from episodes.models import Episode, LiveMessage, Role
 from tests.factories import make_appearance, make_episode, make_segment, make_speaker, make_user
 

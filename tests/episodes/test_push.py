@@ -173,7 +173,7 @@ def test_a_view_hands_out_a_stream_link_signed_now(episode: Episode) -> None:
     hub.built[(episode.pk, live_screens.TEAM)] = push.Built(old, push.sse(old))
 
     with mock.patch.object(push, "hub", hub):
-        data = push.current_snapshot(episode.pk, live_screens.TEAM, "u:7")
+        data = push.current_screen_state(episode.pk, live_screens.TEAM, "u:7")
 
     assert data["revision"] == old["revision"]
     token = data["stream_url"].split("token=")[1]

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import pytest
 from django.db.models import F
 
-from episodes import live, live_screens, onair, push
+from episodes import live_clock, live_screens, onair, push
 from episodes.api import new_token
 from episodes.models import Episode, LiveState, Role, SegmentRun
 from tests.factories import (
@@ -295,7 +295,7 @@ def test_a_change_a_view_finds_before_the_watcher_reaches_the_screens(fake: Fake
         try:
             team = await screen_on(hub, (7, live_screens.TEAM))
             fake.revision = 2  # committed by the other process; this one's watcher has not looked
-            await hub.snapshot(
+            await hub.cached_screen_state(
                 (7, live_screens.guest_audience(1))
             )  # a guest's poll builds it first
             return await shown_within(team, 2)
@@ -313,7 +313,9 @@ def test_a_build_under_way_when_a_change_commits_is_not_the_last_word(fake: Fake
             team = await screen_on(hub, (7, live_screens.TEAM))
             hub.built.clear()  # nothing cached: the next request starts a build
             fake.hold = held = threading.Event()
-            early = asyncio.create_task(hub.snapshot((7, live_screens.TEAM)))  # a view's, say
+            early = asyncio.create_task(
+                hub.cached_screen_state((7, live_screens.TEAM))
+            )  # a view's, say
             await asyncio.sleep(0.1)  # it has read revision 1
             fake.hold, fake.revision = None, 2
             hub.heard(7, 2)  # the change commits in this process
