@@ -735,15 +735,17 @@ class Screen(models.Model):
     """
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="screens")
-    screen_id = models.CharField(max_length=40)
-    principal_key = models.CharField(max_length=40)
-    kind = models.CharField(max_length=20)
-    principal = models.CharField(max_length=150)
-    name = models.CharField(max_length=60, blank=True)
-    user_agent = models.CharField(max_length=60, blank=True)
+    screen_id = models.CharField(max_length=40, validators=bounds.TEXT)
+    principal_key = models.CharField(max_length=40, validators=bounds.TEXT)
+    kind = models.CharField(max_length=20, validators=bounds.TEXT)
+    principal = models.CharField(max_length=150, validators=bounds.TEXT)
+    name = models.CharField(max_length=60, blank=True, validators=bounds.TEXT)
+    user_agent = models.CharField(max_length=60, blank=True, validators=bounds.TEXT)
     first_seen = models.DateTimeField(validators=bounds.DATE)
     last_seen = models.DateTimeField(validators=bounds.DATE)
-    command = models.CharField(max_length=10, blank=True, help_text="Sent with the next heartbeat.")
+    command = models.CharField(
+        max_length=10, blank=True, help_text="Sent with the next heartbeat.", validators=bounds.TEXT
+    )
 
     class Meta:
         ordering = ["first_seen", "pk"]
