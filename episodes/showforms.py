@@ -61,8 +61,10 @@ class ShowSettingsForm(forms.ModelForm):
             "contact_name",
             "contact_email",
             "upcoming_public",
+            "lower_third_seconds",
         ]
         labels = {
+            "lower_third_seconds": "Lower third stays (seconds)",
             "contact_name": "Contact for guests",
             "contact_email": "Contact email",
             "upcoming_public": "Anyone may see the upcoming page and its calendar",
