@@ -130,7 +130,7 @@ def allowed(keys: Iterable[StreamKey], *, now: datetime) -> set[StreamKey]:
     result: set[StreamKey] = set()
     for kind, entries in by_kind.items():
         for key, parts in entries:
-            if kind == "u" and key[1] == TEAM:
+            if kind == "u" and key[1] in (TEAM, overlays.AUDIENCE):  # the caller's tally too
                 ok = parts[0].isdecimal() and team_member(int(parts[0]), key[0])
             elif kind == "t" and key[1] == TEAM:
                 token_user = tokens.get(int(parts[0])) if parts[0].isdecimal() else None

@@ -102,6 +102,7 @@ urlpatterns = [
     path("overlays/<slug:slug>/state/", overlays.overlay_state, name="overlay_state"),
     path("overlays/<slug:slug>/<str:page>/", overlays.overlay_page, name="overlay_page"),
     path("shows/<slug:slug>/overlay-key/", overlays.new_overlay_key, name="new_overlay_key"),
+    path("episodes/<id:pk>/live/graphics-state/", overlays.caller_graphics, name="live_graphics"),
     # The live show
     path("episodes/<id:pk>/live/caller/", live.caller, name="live_caller"),
     path("episodes/<id:pk>/live/host/", live.host, name="live_host"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from showrunner import throttle
-from showrunner.auth import Action, get_show
+from showrunner.auth import Action, get_episode, get_show
 
 from .. import overlays, stream_access
 from ..live_screens import at_now
@@ -100,6 +100,16 @@ def overlay_state(request: HttpRequest, slug: str) -> JsonResponse:
     if episode is None:
         return JsonResponse({"state": None})
     data = current_snapshot(episode.pk, overlays.AUDIENCE, stream_access.for_overlay(show))
+    return JsonResponse({"state": at_now(data, timezone.now())})
+
+
+@login_required
+@require_GET
+def caller_graphics(request: HttpRequest, pk: int) -> JsonResponse:
+    """The overlays' state for the caller's graphics strip (its tally shows what they show),
+    with a stream link on the overlays' audience for this caller."""
+    episode = get_episode(request.user, pk, Action.CALL)
+    data = current_snapshot(episode.pk, overlays.AUDIENCE, stream_access.for_user(request.user))
     return JsonResponse({"state": at_now(data, timezone.now())})
 
 

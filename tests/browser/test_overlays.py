@@ -285,3 +285,37 @@ def test_the_overlay_stream_carries_nothing_off_air(server: Server, demo: Show) 
             assert item.notes not in body
     assert '"controller"' not in body  # no login names
     assert "caller" not in body
+
+
+def test_the_callers_graphics_strip_shows_the_tally_and_takes_graphics_in_and_out(
+    browser: Browser, server: Server, demo: Show
+) -> None:
+    from tests.browser.conftest import log_in
+
+    episode = Episode.objects.get(show=demo, number=42)
+    onair.leave_ended_rehearsal(episode)
+    context = source(browser, 1440, 1000)
+    log_in(context, server.url, get_user_model().objects.get(username="caller"))
+    caller = context.new_page()
+    caller.goto(f"{server.url}/episodes/{episode.pk}/live/caller/")
+    overlay = open_overlay(context, server, demo, "full")
+    strip = caller.locator("#graphics-strip")
+    row = strip.locator('[data-element="starting_soon"] .tally')
+    expect(row).to_have_text("On air")  # before air, as the overlay shows
+    caller.get_by_role("button", name="Take control").click() if caller.get_by_role(
+        "button", name="Take control"
+    ).is_visible() else None
+    run(episode, "start")
+    expect(strip.locator('[data-element="now_next"] .tally')).to_have_text("On air")
+    # Take the clock out by key 5, as the strip says; the overlay drops it, the tally agrees.
+    caller.locator("body").click(position={"x": 5, "y": 5})
+    caller.keyboard.press("Digit5")
+    expect(strip.locator('[data-element="clock"]')).to_have_attribute("data-mode", "out")
+    expect(strip.locator('[data-element="clock"] .tally')).to_have_text("Off")
+    wait_for(lambda: "clock" not in on_air(overlay), "the clock going out", page=overlay)
+    # Back to auto by click.
+    strip.locator('[data-element="clock"] button', has_text="Auto").click()
+    wait_for(lambda: "clock" in on_air(overlay), "the clock back", page=overlay)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    strip.screenshot(path=str(SHOTS / "caller-graphics-strip.png"))
+    context.close()

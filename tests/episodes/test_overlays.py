@@ -45,12 +45,12 @@ def test_a_key_opens_its_own_shows_overlays_only() -> None:
         "error": "This overlay key does not work.",
     }
     assert client.get(f"/overlays/{show.slug}/full/").status_code == 403
-    assert client.get(f"/overlays/nope/full/?key=x").status_code == 403
+    assert client.get("/overlays/nope/full/?key=x").status_code == 403
 
 
 def test_the_overlay_principal_follows_only_its_shows_episodes_and_only_its_current_key() -> None:
     show, episode = on_air_episode()
-    other, other_episode = on_air_episode(make_show(name="Other", slug="other"))
+    _, other_episode = on_air_episode(make_show(name="Other", slug="other"))
     mine = stream_access.for_overlay(show)
     now = timezone.now()
     keys = {
@@ -108,7 +108,7 @@ def test_an_overlay_is_sent_only_what_is_on_air() -> None:
 
 def test_graphics_commands_are_checked() -> None:
     show, episode = on_air_episode()
-    other_show, other_episode = on_air_episode(make_show(name="Other", slug="other"))
+    _, other_episode = on_air_episode(make_show(name="Other", slug="other"))
     segment = make_segment(episode, title="News", kind=Segment.Kind.NEWS)
     foreign = make_question(make_segment(other_episode, title="Q"), text="Theirs")
     make_news(episode, title="One", url="https://one.example/")
