@@ -26,6 +26,10 @@ class NewShowForm(forms.Form):
             raise forms.ValidationError("Give the show a name.")
         return name
 
+    def clean_lower_third_seconds(self) -> int:
+        seconds = self.cleaned_data.get("lower_third_seconds")
+        return self.instance.lower_third_seconds if seconds is None else int(seconds)
+
 
 class ShowSettingsForm(forms.ModelForm):
     time_zone = TimeZoneField()
@@ -40,6 +44,13 @@ class ShowSettingsForm(forms.ModelForm):
     )
     call_minutes = forms.IntegerField(
         min_value=0, max_value=24 * 60, label="Call time (minutes before air)"
+    )
+    lower_third_seconds = forms.IntegerField(
+        min_value=1,
+        max_value=600,
+        required=False,
+        label="Lower third stays (seconds)",
+        help_text="How long a stream graphics lower third stays up when it comes in by itself.",
     )
     field_order = [
         "name",

@@ -53,7 +53,10 @@ class ProfileForm(forms.ModelForm):
         model = Speaker
         fields = ["name", "pronouns", "title", "pronunciation", "bio", "time_zone"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+        labels = {"title": "Title or affiliation"}
         help_texts = {
+            "title": "As the stream's lower third shows it under your name, e.g. "
+            "“Maintainer, Lattice”.",
             "bio": "A few lines about you, in Markdown. Shown with the episode.",
             "pronunciation": "How to say your name, e.g. DAH-nah LEE.",
         }
