@@ -274,8 +274,8 @@ def test_the_overlay_stream_carries_nothing_off_air(server: Server, demo: Show) 
     assert "secret host note" not in body
     assert "Private word" not in body
     for appearance in episode.appearances.select_related("speaker"):
-        assert appearance.speaker.email
-        assert appearance.speaker.email not in body
+        if appearance.speaker.email:
+            assert appearance.speaker.email not in body
         if appearance.notes:
             assert appearance.notes not in body
     for question in Question.objects.filter(segment__episode=episode):
