@@ -178,6 +178,9 @@ def apply(
                 lasts=str(data.get("lasts") or "segment"),
             )
         return None
+    if action == "graphics":  # the stream graphics (episodes/overlays.py)
+        onair.set_graphics(episode, data, user=user)
+        return None
     if action == "take_control":
         onair.take_control(episode, user=user, now=now)
         return None

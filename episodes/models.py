@@ -71,6 +71,14 @@ class Show(models.Model):
     # The calendar feed of a team-only show is read by calendar apps, which cannot log in: its
     # address carries a key derived from this and SECRET_KEY. A new secret revokes old keys.
     feed_secret = models.CharField(max_length=64, default=new_feed_secret, editable=False)
+    # The stream graphics (episodes/overlays.py) are read by OBS, which cannot log in either:
+    # their addresses carry a key made from this. A new secret revokes every overlay address.
+    overlay_secret = models.CharField(max_length=64, default=new_feed_secret, editable=False)
+    lower_third_seconds = models.PositiveIntegerField(
+        default=8,
+        help_text="How long a lower third stays on screen when it comes in by itself.",
+        validators=bounds.SECONDS,
+    )
     archived_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -569,6 +577,15 @@ class LiveState(models.Model):
     last_action_at = models.DateTimeField(null=True, blank=True, validators=bounds.DATE)
     version = models.PositiveIntegerField(default=1, validators=bounds.COUNTER)
     updated_at = models.DateTimeField(auto_now=True)
+    # The stream graphics (episodes/overlays.py): the question being asked now, the news item on
+    # screen, and each graphic's mode ("auto", "in" or "out"), moved by the caller.
+    asking = models.ForeignKey(
+        "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    news_item = models.ForeignKey(
+        "NewsItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    graphics = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.episode}: {self.get_state_display()}"

@@ -431,6 +431,24 @@ def mark_question(question: Question, status: str, *, user: User) -> None:
         live_changed(episode)
 
 
+def set_graphics(episode: Episode, data: dict[str, Any], *, user: User) -> None:
+    """The caller moves the stream graphics (episodes/overlays.py): the question asked now (it
+    is marked asked too), the news item on screen, a graphic's mode. Versioned and announced
+    like every live command."""
+    from . import overlays
+
+    with transaction.atomic():
+        state = LiveState.objects.select_for_update().get(pk=state_of(episode).pk)
+        require_control(state, user)
+        fields = overlays.graphics_change(episode, state, data)
+        if fields.get("asking_id") is not None:
+            Question.objects.filter(pk=fields["asking_id"]).exclude(
+                status=Question.Status.ASKED
+            ).update(status=Question.Status.ASKED, version=F("version") + 1)
+        bump(state, **fields)
+        live_changed(episode)
+
+
 def locked_segment_ids(episode: Episode) -> set[int]:
     """Segments already played in the show now on air: their plan can no longer change."""
     state = LiveState.objects.filter(episode=episode).first()

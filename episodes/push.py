@@ -32,7 +32,7 @@ from django.core import signing
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from . import broadcast, live_screens, stream_access
+from . import broadcast, live_screens, overlays, stream_access
 from .models import Episode
 
 logger = logging.getLogger(__name__)
@@ -497,13 +497,18 @@ def build_in_thread(key: tuple[int, str], base: Built | None, kind: str, target:
 
 def build_snapshot(episode_id: int, audience: str) -> dict[str, Any]:
     """What every screen of the audience is sent; each view adds a stream link of its own."""
+    if audience == overlays.AUDIENCE:
+        return overlays.overlay_view(episode_id)
     return live_screens.snapshot(episode_id, audience)
 
 
 def screen_view_of(
     key: tuple[int, str], plan: live_screens.Plan | None
 ) -> tuple[dict[str, Any], live_screens.Plan | None]:
-    """The audience's snapshot, reading the run-sheet unless ``plan`` is given."""
+    """The audience's snapshot, reading the run-sheet unless ``plan`` is given. The stream
+    graphics' audience is :mod:`episodes.overlays`' (always read whole: it is small)."""
+    if key[1] == overlays.AUDIENCE:
+        return overlays.overlay_view(key[0]), None
     return live_screens.screen_view(*key, plan=plan)
 
 

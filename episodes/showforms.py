@@ -41,6 +41,13 @@ class ShowSettingsForm(forms.ModelForm):
     call_minutes = forms.IntegerField(
         min_value=0, max_value=24 * 60, label="Call time (minutes before air)"
     )
+    lower_third_seconds = forms.IntegerField(
+        min_value=1,
+        max_value=600,
+        required=False,
+        label="Lower third stays (seconds)",
+        help_text="How long a stream graphics lower third stays up when it comes in by itself.",
+    )
     field_order = [
         "name",
         "time_zone",
@@ -61,8 +68,10 @@ class ShowSettingsForm(forms.ModelForm):
             "contact_name",
             "contact_email",
             "upcoming_public",
+            "lower_third_seconds",
         ]
         labels = {
+            "lower_third_seconds": "Lower third stays (seconds)",
             "contact_name": "Contact for guests",
             "contact_email": "Contact email",
             "upcoming_public": "Anyone may see the upcoming page and its calendar",
@@ -93,6 +102,10 @@ class ShowSettingsForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Show:
         self.instance.default_target_seconds = self.cleaned_data["default_minutes"] * 60
         return super().save(commit)
+
+    def clean_lower_third_seconds(self) -> int:
+        seconds = self.cleaned_data.get("lower_third_seconds")
+        return self.instance.lower_third_seconds if seconds is None else int(seconds)
 
 
 class InviteForm(forms.Form):

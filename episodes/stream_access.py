@@ -1,12 +1,14 @@
 """Who a live stream was opened for, and whether they may still have it.
 
-A stream's address carries a signed token naming the episode, the audience (the team, or one
-guest) and the *principal* it was handed to: a logged-in team member (``u:<user id>``), an
-API token (``t:<token id>``), or a guest's private link (``g:<speaker id>:<fingerprint of the
-link's secret>``). The stream checks the principal when it opens and the hub checks every open
-stream's principal every few seconds (:mod:`episodes.push`), so removing a role, deactivating a
-user, revoking an API token and revoking, renewing or expiring a guest's link end the streams
-behind it within seconds, and their addresses stop working.
+A stream's address carries a signed token naming the episode, the audience (the team, one
+guest, or the stream graphics) and the *principal* it was handed to: a logged-in team member
+(``u:<user id>``), an API token (``t:<token id>``), a show's overlay key (``o:<show id>:<a
+fingerprint of the show's overlay secret>``, :mod:`episodes.overlays`), or a guest's private
+link (``g:<speaker id>:<fingerprint of the link's secret>``). The stream checks the principal
+when it opens and the hub checks every open stream's principal every few seconds
+(:mod:`episodes.push`), so removing a role, deactivating a user, revoking an API token, making
+a new overlay key and revoking, renewing or expiring a guest's link end the streams behind it
+within seconds, and their addresses stop working.
 """
 
 from collections import defaultdict
@@ -19,7 +21,8 @@ from django.utils.crypto import salted_hmac
 
 from speakers.models import Speaker
 
-from .models import ApiToken, Appearance, Episode, ShowRole
+from . import overlays
+from .models import ApiToken, Appearance, Episode, Show, ShowRole
 
 TEAM = "team"
 GUEST_PREFIX = "guest:"
@@ -38,6 +41,10 @@ def for_user(user: User | AnonymousUser) -> str:
 
 def for_api_token(token_id: int) -> str:
     return f"t:{token_id}"
+
+
+def for_overlay(show: Show) -> str:
+    return overlays.principal(show)
 
 
 def for_guest(speaker: Speaker) -> str:
@@ -129,16 +136,25 @@ def allowed(keys: Iterable[StreamKey], *, now: datetime) -> set[StreamKey]:
             and shows.get(key[0]) == show_id
         )
 
+    overlay_parts: dict[int, set[str]] = defaultdict(set)
+    for _, parts in by_kind["o"]:
+        if len(parts) == 2 and parts[0].isdecimal():
+            overlay_parts[int(parts[0])].add(parts[1])
+    overlays_ok = overlays.principals_allowed(overlay_parts) if overlay_parts else set()
+
     result: set[StreamKey] = set()
     for kind, entries in by_kind.items():
         for key, parts in entries:
-            if kind == "u" and key[1] == TEAM:
+            if kind == "u" and key[1] in (TEAM, overlays.AUDIENCE):  # the caller's tally too
                 ok = parts[0].isdecimal() and team_member(int(parts[0]), key[0])
             elif kind == "t" and key[1] == TEAM:
                 token_user = tokens.get(int(parts[0])) if parts[0].isdecimal() else None
                 ok = team_member(token_user, key[0])
             elif kind == "g":
                 ok = guest(key, parts)
+            elif kind == "o" and key[1] == overlays.AUDIENCE:
+                # the show's current key, and an episode of that show
+                ok = key[2] in overlays_ok and str(shows.get(key[0])) == parts[0]
             else:
                 ok = False
             if ok:

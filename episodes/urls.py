@@ -5,7 +5,7 @@ from django.urls import path
 import showrunner.converters  # noqa: F401 - registers <id:...>
 
 from . import api
-from .views import after, editor, live, pages, screens, sheets, shows, transfer, upcoming
+from .views import after, editor, live, overlays, pages, screens, sheets, shows, transfer, upcoming
 
 ITEM = "<str:kind>/<id:item_pk>"  # kind: segments, questions or news
 
@@ -103,6 +103,11 @@ urlpatterns = [
         name="remove_guest",
     ),
     path(f"episodes/<id:pk>/edit/{ITEM}/delete/", editor.delete_item, name="delete_item"),
+    # Stream graphics (OBS browser sources): keyed addresses, no login
+    path("overlays/<slug:slug>/state/", overlays.overlay_state, name="overlay_state"),
+    path("overlays/<slug:slug>/<str:page>/", overlays.overlay_page, name="overlay_page"),
+    path("shows/<slug:slug>/overlay-key/", overlays.new_overlay_key, name="new_overlay_key"),
+    path("episodes/<id:pk>/live/graphics-state/", overlays.caller_graphics, name="live_graphics"),
     # The live show
     path("episodes/<id:pk>/live/caller/", live.caller, name="live_caller"),
     path("episodes/<id:pk>/live/host/", live.host, name="live_host"),

@@ -321,6 +321,7 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Throttles (showrunner/throttle.py): wrong guesses per client address in a window, then 429.
 SHOWRUNNER_THROTTLE_GUEST_LINKS = os.environ.get("SHOWRUNNER_THROTTLE_GUEST_LINKS", "20/h")
 SHOWRUNNER_THROTTLE_CALENDAR_KEYS = os.environ.get("SHOWRUNNER_THROTTLE_CALENDAR_KEYS", "20/h")
+SHOWRUNNER_THROTTLE_OVERLAY_KEYS = os.environ.get("SHOWRUNNER_THROTTLE_OVERLAY_KEYS", "20/h")
 SHOWRUNNER_THROTTLE_API_TOKENS = os.environ.get("SHOWRUNNER_THROTTLE_API_TOKENS", "20/h")
 # Logins (django-axes): a username is locked out from an address after this many failures in a
 # row, for AXES_COOLOFF_TIME; a good login resets the count.

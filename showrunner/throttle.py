@@ -15,6 +15,7 @@ from django_ratelimit.core import get_usage
 GROUPS = {
     "guest-link": "SHOWRUNNER_THROTTLE_GUEST_LINKS",
     "calendar-key": "SHOWRUNNER_THROTTLE_CALENDAR_KEYS",
+    "overlay-key": "SHOWRUNNER_THROTTLE_OVERLAY_KEYS",
     "api-token": "SHOWRUNNER_THROTTLE_API_TOKENS",
 }
 

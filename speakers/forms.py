@@ -14,7 +14,7 @@ from showrunner.timezones import time_zone_names
 from . import avatars
 from .models import ProfileChange, Speaker
 
-TRACKED = ["name", "pronouns", "pronunciation", "bio", "links", "time_zone"]
+TRACKED = ["name", "pronouns", "title", "pronunciation", "bio", "links", "time_zone"]
 
 # Characters a name must not hold: controls, line and paragraph separators, and the invisible
 # and text-direction marks that make a name read as someone else's, or reorder the text around
@@ -51,9 +51,12 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Speaker
-        fields = ["name", "pronouns", "pronunciation", "bio", "time_zone"]
+        fields = ["name", "pronouns", "title", "pronunciation", "bio", "time_zone"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+        labels = {"title": "Title or affiliation"}
         help_texts = {
+            "title": "As the stream's lower third shows it under your name, e.g. "
+            "“Maintainer, Lattice”.",
             "bio": "A few lines about you, in Markdown. Shown with the episode.",
             "pronunciation": "How to say your name, e.g. DAH-nah LEE.",
         }

@@ -78,6 +78,12 @@ class Speaker(models.Model):
     )
     email = models.EmailField(blank=True, validators=bounds.TEXT)
     pronouns = models.CharField(max_length=50, blank=True, validators=bounds.TEXT)
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Job title or affiliation, as the stream's lower third shows it.",
+        validators=bounds.TEXT,
+    )
     pronunciation = models.CharField(
         max_length=200,
         blank=True,
@@ -138,14 +144,25 @@ class Speaker(models.Model):
 
 # What a copy of a speaker into another show takes along: never the link secret or expiry.
 COPIED_FIELDS = [
-    "name", "is_group", "email", "pronouns", "pronunciation", "bio", "links", "time_zone",
+    "name", "is_group", "email", "pronouns", "title", "pronunciation", "bio", "links",
+    "time_zone",
 ]  # fmt: skip
 
 
 _FIELD_ORDER = {
     name: index
     for index, name in enumerate(
-        ["name", "email", "pronouns", "pronunciation", "bio", "links", "time_zone", "avatar"]
+        [
+            "name",
+            "email",
+            "pronouns",
+            "title",
+            "pronunciation",
+            "bio",
+            "links",
+            "time_zone",
+            "avatar",
+        ]
     )
 }
 

@@ -61,6 +61,7 @@ API_TEAM = {"anonymous": "deny", "guest_a": "deny", "guest_b": "deny",
             "host": "ok", "caller": "ok", "producer": "ok"}  # fmt: skip
 API_CALL = {**API_TEAM, "host": "deny"}
 TEAM_FEED = {**TEAM, "anonymous": "hidden", "guest_a": "hidden", "guest_b": "hidden"}
+KEYED = dict.fromkeys(ROLES, "deny")  # the stream graphics: a key in the address, not a login
 NOT_ALLOWED = None  # the method is refused (405), or the person is turned away first
 
 
@@ -114,6 +115,10 @@ EXPECTED: dict[str, Expect] = {
     "show_report_csv": Expect(TEAM, NOT_ALLOWED),
     "show_upcoming": Expect(TEAM, NOT_ALLOWED),
     "show_calendar": Expect(TEAM_FEED, NOT_ALLOWED),
+    "overlay_page": Expect(KEYED, NOT_ALLOWED),  # no key here: a transparent empty page, 403
+    "overlay_state": Expect(KEYED, NOT_ALLOWED),
+    "new_overlay_key": Expect(NOT_ALLOWED, MANAGE),
+    "live_graphics": Expect(CALL, NOT_ALLOWED),
     # An episode, read
     "episode_runsheet": Expect(TEAM, NOT_ALLOWED),
     "episode_print": Expect(TEAM, NOT_ALLOWED),
@@ -253,6 +258,7 @@ def world(settings: Any) -> World:
         "kind": "segments",
         "item_pk": segment.pk,
         "action": "next",
+        "page": "full",
         "role_pk": producer_role.pk,
         "user_pk": users["producer"].pk,
         "invitation_pk": invitation.pk,

@@ -293,6 +293,7 @@ def b_kwargs(world: World) -> dict[str, Any]:
         "kind": "segments",
         "item_pk": b["segment"].pk,
         "action": "next",
+        "page": "full",  # a stream graphics page (its key is the show's: none is given here)
         "token": b["link"],
         "role_pk": b["producer_role"].pk,
         "user_pk": b["producer"].pk,

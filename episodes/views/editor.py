@@ -478,6 +478,7 @@ def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRe
 CONTACT_FIELDS = {
     "email": forms.EmailField(max_length=254, required=False),
     "pronouns": forms.CharField(max_length=50, required=False),
+    "title": forms.CharField(max_length=200, required=False),
     "pronunciation": forms.CharField(max_length=200, required=False),
 }
 

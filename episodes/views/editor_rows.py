@@ -276,6 +276,7 @@ def guest_row(
         contacts=(
             ContactCell("email", "Email", "email", speaker.email),
             ContactCell("pronouns", "Pronouns", "text", speaker.pronouns),
+            ContactCell("title", "Title or affiliation", "text", speaker.title),
             ContactCell("pronunciation", "Say the name", "text", speaker.pronunciation),
         ),
         profile_change=(

@@ -23,6 +23,7 @@ from showrunner.timezones import time_zone_names
 from .. import editing, team
 from ..models import Episode, Invitation, Role, Show, ShowRole
 from ..showforms import InviteForm, NewShowForm, RoleForm, ShowSettingsForm
+from .overlays import overlay_links
 
 # -- a new show ----------------------------------------------------------------------------------
 
@@ -100,6 +101,7 @@ def show_settings(request: HttpRequest, slug: str) -> HttpResponse:
             "show": show,
             "form": form,
             "zones": form.zones,
+            "overlay_links": overlay_links(request, show),
             "confirm": confirm,
             "new_zone": form.cleaned_data.get("time_zone") if confirm else "",
             "new_zone_label": zone_label(form.cleaned_data.get("time_zone", "")) if confirm else "",

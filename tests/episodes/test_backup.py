@@ -703,7 +703,9 @@ def test_restore_refuses_a_photo_that_is_not_an_image(tmp_path: Path) -> None:
 BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     # Archiving is not carried in version 1 (an archive of it would not restore elsewhere): a
     # restored show or episode comes back on the lists. A deleted draft is never backed up.
-    Show: {"id", "archived_at", *backup.SHOW_FIELDS},
+    # Not carried yet (branch overlays; the backup format's owner adds them): the stream graphics'
+    # key (a restore makes a new one), hold, live pointers, and a speaker's title.
+    Show: {"id", "archived_at", "overlay_secret", "lower_third_seconds", *backup.SHOW_FIELDS},
     ShowRole: {"id", "show", "user", *backup.TEAM_FIELDS},
     # live_revision only tells open screens to refresh: a restored show starts from 1.
     Episode: {
@@ -719,10 +721,19 @@ BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     Segment: {"id", "episode", "owner", *backup.SEGMENT_FIELDS},
     Question: {"id", "segment", "addressed_to", *backup.QUESTION_FIELDS},
     NewsItem: {"id", "episode", *backup.NEWS_FIELDS},
-    LiveState: {"id", "episode", "segment", "controller", *backup.LIVE_FIELDS},
+    LiveState: {
+        "id",
+        "episode",
+        "segment",
+        "controller",
+        "asking",
+        "news_item",
+        "graphics",
+        *backup.LIVE_FIELDS,
+    },
     SegmentRun: {"id", "episode", "segment", *backup.SEGMENT_RUN_FIELDS},
     LiveMessage: {"id", "episode", "appearance", "segment", *backup.LIVE_MESSAGE_FIELDS},
-    Speaker: {"id", "show", "avatar", "avatar_small", *backup.SPEAKER_FIELDS},
+    Speaker: {"id", "show", "avatar", "avatar_small", "title", *backup.SPEAKER_FIELDS},
     # Who of the team made a change is not carried in version 1: restored, it reads as the guest's.
     ProfileChange: {"id", "speaker", "changed_by", *backup.PROFILE_CHANGE_FIELDS},
 }
