@@ -64,7 +64,7 @@ function draw() {
       row.dataset.mode = mode;
       const tally = document.createElement("span");
       tally.className = `tally${shown[name] ? " on-air" : ""}`;
-      tally.textContent = shown[name] ? "On air" : "Off";
+      tally.textContent = shown[name] ? "On stream" : "Off";
       const title = document.createElement("span");
       title.className = "graphics-name";
       title.textContent = `${index + 1} · ${label}`;

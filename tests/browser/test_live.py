@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from episodes import onair
+from episodes import live_screens, onair
 from episodes.models import Episode, LiveState, Role
 from tests.browser.conftest import log_in
 from tests.factories import (
@@ -95,10 +95,10 @@ def test_start_ticks_next_moves_the_host_and_pause_freezes_both(
     expect(host_page.locator("[data-live]")).to_have_attribute("data-state", "paused")
     # Frozen in what the screens are sent: a paused clock's remaining time is the same a minute
     # on, and both pages show that figure (no pause waited out before looking).
-    sent = onair.screen_state(episode.pk)
+    sent = live_screens.snapshot(episode.pk)
     now = timezone.now()
-    remaining_ms = onair.at_now(sent, now)["remaining_ms"]
-    assert onair.at_now(sent, now + timedelta(minutes=1))["remaining_ms"] == remaining_ms
+    remaining_ms = live_screens.at_now(sent, now)["remaining_ms"]
+    assert live_screens.at_now(sent, now + timedelta(minutes=1))["remaining_ms"] == remaining_ms
     seconds = -(-remaining_ms // 1000)  # rounded up, as static/js/clock.js countdown() does
     shown = f"{seconds // 60}:{seconds % 60:02d}"
     expect(host_timer).to_have_text(shown)

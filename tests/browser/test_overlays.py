@@ -301,12 +301,12 @@ def test_the_callers_graphics_strip_shows_the_tally_and_takes_graphics_in_and_ou
     overlay = open_overlay(context, server, demo, "full")
     strip = caller.locator("#graphics-strip")
     row = strip.locator('[data-element="starting_soon"] .tally')
-    expect(row).to_have_text("On air")  # before air, as the overlay shows
+    expect(row).to_have_text("On stream")  # before air, as the overlay shows
     caller.get_by_role("button", name="Take control").click() if caller.get_by_role(
         "button", name="Take control"
     ).is_visible() else None
     run(episode, "start")
-    expect(strip.locator('[data-element="now_next"] .tally')).to_have_text("On air")
+    expect(strip.locator('[data-element="now_next"] .tally')).to_have_text("On stream")
     # Take the clock out by key 5, as the strip says; the overlay drops it, the tally agrees.
     caller.locator("body").click(position={"x": 5, "y": 5})
     caller.keyboard.press("Digit5")

@@ -129,7 +129,7 @@ def test_validators_raise_with_a_capitalised_message() -> None:
 PROJECT_APPS = ("episodes", "speakers")
 # Written by the app itself, never from input: secrets, hashes, the live log's bookkeeping.
 NOT_INPUT = {
-    "Show.feed_secret", "Speaker.link_secret", "ApiToken.key_hash", "ApiToken.prefix",
+    "Show.feed_secret", "Show.overlay_secret", "Speaker.link_secret", "ApiToken.key_hash", "ApiToken.prefix",
     "LiveState.last_action", "LiveState.last_action_by", "Change.action", "Change.description",
     "Reminder.fingerprint", "Speaker.avatar", "Speaker.avatar_small", "Show.slug",
     "Show.time_zone", "Speaker.time_zone",
