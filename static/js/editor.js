@@ -36,8 +36,9 @@ async function poll() {
 }
 
 // Other people's changes replace the editor, but never what a producer is holding: the field
-// being typed in, a field whose save is on its way, and a refused edit with its notice (see
-// "held fields" below). Those are put back as they were after every swap.
+// being typed in, a field whose save is on its way, a refused edit with its notice, and an
+// invalid value with its message (see "held fields" below). Those are put back as they were
+// after every swap.
 function refresh() {
   refreshing = true;
   htmx
@@ -134,6 +135,7 @@ function rowVersion(cell) {
 }
 
 const conflicts = new Map(); // key -> { cell, mine, resolving }: refused edits, until chosen
+const refused = new Map(); // key -> { cell, mine, slot, message }: invalid values, until retyped
 const pending = new Map(); // key -> { cell, mine }: saves on their way
 const bases = new Map(); // key -> version: what a field being typed in started from
 let typing = null; // the focused field, while a swap replaces it
@@ -151,6 +153,7 @@ editor?.addEventListener("input", (event) => {
   const conflict = conflicts.get(cell.key);
   if (conflict) conflict.mine = readValues(fieldsOf(cell)); // still theirs to choose between
   else if (!bases.has(cell.key)) bases.set(cell.key, rowVersion(cell));
+  refused.delete(cell.key); // typed again: its own save answers for it
 });
 
 // A field put back by script fires no "change" of its own when left: send it for it.
@@ -217,10 +220,16 @@ document.addEventListener("htmx:beforeSwap", (event) => {
       conflicts.set(cell.key, { cell, mine: sent.mine, resolving: false });
     } else if (detail.xhr.status < 300) {
       closeConflict(cell.key);
+      refused.delete(cell.key);
       markSaved(fieldsOf(cell));
       advance = { row: cell.row, from: String(detail.requestConfig.parameters.version) };
-    } else if (conflicts.has(cell.key)) {
-      conflicts.get(cell.key).resolving = false;
+    } else {
+      if (conflicts.has(cell.key)) conflicts.get(cell.key).resolving = false;
+      const slot = detail.xhr.getResponseHeader("HX-Retarget");
+      if (detail.xhr.status === 422 && slot) {
+        // An invalid value stays as typed, with its message, through later refreshes.
+        refused.set(cell.key, { cell, mine: sent.mine, slot, message: null });
+      }
     }
   }
   // The field being typed in, if this swap replaces it.
@@ -278,6 +287,19 @@ function putBack() {
       }
     }
     typing = null;
+  }
+  for (const [key, held] of refused) {
+    const fields = fieldsOf(held.cell);
+    if (!fields.length) {
+      refused.delete(key); // its row was deleted
+      continue;
+    }
+    const slot = document.querySelector(held.slot);
+    if (held.message === null) held.message = slot?.textContent || "";
+    else if (slot && !slot.textContent) slot.textContent = held.message;
+    if (!fields.includes(document.activeElement) && !same(readValues(fields), held.mine)) {
+      writeValues(fields, held.mine);
+    }
   }
   const orphans = [];
   for (const conflict of conflicts.values()) {

@@ -188,3 +188,35 @@ def test_typing_in_the_next_cell_while_the_last_one_saves_is_no_conflict(
     wait_until(lambda: title_in_db(news) == "Headlines", "the second save landed")
     expect(page.locator("[data-testid=conflict]")).to_have_count(0)
     assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_an_invalid_value_stays_with_its_message_when_the_editor_refreshes(
+    producers: list[Page], show: Show
+) -> None:
+    episode = make_episode(show=show, number=8, title="Sprockets")
+    news = make_segment(episode, title="News", kind="news", minutes=2)
+    demo = make_segment(episode, title="Demo", kind="demo", minutes=5)
+    first, second = producers
+    for page in producers:
+        page.goto(f"{page.base_url}/episodes/{episode.pk}/edit/")  # type: ignore[attr-defined]
+        expect(page.locator("#editor-body")).to_be_visible()
+    planned = second.locator(f"#segment-{news.pk} [name=planned]")
+    error = second.locator(f"#segment-{news.pk} .planned-error")
+    planned.fill("ten minutes")
+    planned.press("Tab")
+    expect(error).not_to_be_empty()
+    message = error.text_content()
+
+    # Someone else's change makes the second editor replace its body.
+    first.locator(f"#segment-{demo.pk} [name=title]").fill("Live demo")
+    first.locator(f"#segment-{demo.pk} [name=title]").press("Tab")
+    expect(second.locator(f"#segment-{demo.pk} [name=title]")).to_have_value("Live demo")
+
+    expect(planned).to_have_value("ten minutes")
+    expect(error).to_have_text(message or "")
+    assert Segment.objects.get(pk=news.pk).planned_seconds == 120
+    # Typing a good value saves it, and the message goes.
+    planned.fill("4")
+    planned.press("Tab")
+    wait_until(lambda: Segment.objects.get(pk=news.pk).planned_seconds == 240, "saved")
+    expect(error).to_be_empty()
