@@ -56,6 +56,7 @@ from django.db import DatabaseError, connection, models, transaction
 from speakers import avatars
 from speakers.models import ProfileChange, Speaker
 
+from . import overlay_looks, overlays
 from .models import (
     Appearance,
     Episode,
@@ -68,6 +69,7 @@ from .models import (
     SegmentRun,
     Show,
     ShowRole,
+    new_feed_secret,
 )
 
 FORMAT = "showrunner-backup"
@@ -100,6 +102,14 @@ SHOW_FIELDS = (
     "contact_email",
     "upcoming_public",
     "feed_secret",
+    "overlay_secret",
+    "lower_third_seconds",
+    "overlay_accent",
+    "overlay_ink",
+    "overlay_panel",
+    "overlay_font",
+    "overlay_size",
+    "overlay_side",
     "created_at",
 )
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "password")
@@ -110,6 +120,7 @@ SPEAKER_FIELDS = (
     "email",
     "pronouns",
     "pronunciation",
+    "title",
     "bio",
     "links",
     "time_zone",
@@ -186,6 +197,12 @@ LIVE_MESSAGE_FIELDS = (
 )  # fmt: skip
 # Fields added to format version 1 later: an archive made before them restores with these.
 LIVE_MESSAGE_ADDED = {"lasts": "segment", "expires_at": None, "read_at": None, "segment": None}
+SHOW_ADDED = {
+    "lower_third_seconds": 8,
+    **overlay_looks.DEFAULTS,
+}  # and a new overlay_secret: the old addresses were made for another copy of the show
+SPEAKER_ADDED = {"title": ""}
+LIVE_ADDED = {"graphics": {}, "asking": None, "news_item": None}
 # Set by Django on save (auto_now, auto_now_add): restored with an UPDATE afterwards.
 AUTO_TIMESTAMPS = {"created_at", "updated_at"}
 Addressee = Question.addressed_to.through
@@ -314,6 +331,11 @@ def _show_data(show: Show) -> tuple[dict[str, Any], set[str], dict[str, int]]:
     segment_keys = {
         s.pk: (s.episode_id, index) for group in segments.values() for index, s in enumerate(group)
     }
+    question_keys = {q.pk: index for group in questions.values() for index, q in enumerate(group)}
+    question_segments = {q.pk: q.segment_id for group in questions.values() for q in group}
+    news_keys = {
+        n.pk: (n.episode_id, index) for group in news.values() for index, n in enumerate(group)
+    }
 
     def place(keys: Mapping[int, tuple[int, int]], pk: int, episode: Episode, what: str) -> int:
         episode_id, index = keys.get(pk, (None, -1))
@@ -371,6 +393,17 @@ def _show_data(show: Show) -> tuple[dict[str, Any], set[str], dict[str, int]]:
                 "controller": users[live.controller_id].get_username()
                 if live.controller_id
                 else None,
+                "graphics": live.graphics,
+                # The question being asked, as [its segment's place, its own place].
+                "asking": None
+                if live.asking_id is None
+                else [
+                    place(segment_keys, question_segments[live.asking_id], episode, "asking now"),
+                    question_keys[live.asking_id],
+                ],
+                "news_item": None
+                if live.news_item_id is None
+                else place(news_keys, live.news_item_id, episode, "the news item on screen"),
             },
             "segment_runs": [
                 {
@@ -669,6 +702,33 @@ def _index(value: object, size: int, where: str, what: str) -> int:
     return value
 
 
+def _graphics(value: object, where: str) -> dict[str, str]:
+    """Each stream graphic's mode, as the caller's strip left it."""
+    if not isinstance(value, dict):
+        raise _problem(where, f"expected an object of graphics and modes, found {_kind(value)}.")
+    for name, mode in value.items():
+        if name not in overlays.ELEMENTS or mode not in overlays.MODES:
+            raise _problem(
+                f"{where}.{name}",
+                f"expected one of the graphics ({', '.join(overlays.ELEMENTS)}) with a mode "
+                f"({', '.join(overlays.MODES)}), found {_kind(mode)}.",
+            )
+    return dict(value)
+
+
+def _asking(questions_of: list[list[Question]], value: object, where: str) -> Question | None:
+    """The question being asked, from [its segment's place, its own place]."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 2:
+        raise _problem(
+            where, f"expected [segment, question], counted from 0, found {_kind(value)}."
+        )
+    segment = _index(value[0], len(questions_of), f"{where}[0]", "segment")
+    questions = questions_of[segment]
+    return questions[_index(value[1], len(questions), f"{where}[1]", "question")]
+
+
 class _Restoring:
     """One restore: the archive's rows saved in order, each one validated first."""
 
@@ -702,6 +762,8 @@ class _Restoring:
         return restored
 
     def show(self, value: object) -> Show:
+        if isinstance(value, dict):
+            value = {**SHOW_ADDED, "overlay_secret": new_feed_secret(), **value}
         record = _record(value, "show", ("id", *SHOW_FIELDS))
         values = _values(Show, record, SHOW_FIELDS, "show")
         if Show.objects.filter(slug=values["slug"]).exists():
@@ -755,6 +817,8 @@ class _Restoring:
 
     def restore_speakers(self, root: dict[str, Any], show: Show) -> None:
         for item, where in _items(root, "speakers", ""):
+            if isinstance(item, dict):
+                item = {**SPEAKER_ADDED, **item}
             record = _record(
                 item, where, ("id", *SPEAKER_FIELDS, "avatar", "avatar_small", "profile_changes")
             )
@@ -847,7 +911,9 @@ class _Restoring:
             return segments[_index(index, len(segments), at, "segment")]
 
         addressees: list[tuple[Question, list[Appearance]]] = []
+        questions_of: list[list[Question]] = []
         for parent, fields, item_where in segment_records:
+            questions_of.append([])
             for item, question_where in _items(fields, "questions", item_where):
                 question_fields = _record(item, question_where, (*QUESTION_FIELDS, "addressed_to"))
                 question = Question(
@@ -855,18 +921,21 @@ class _Restoring:
                     **_values(Question, question_fields, QUESTION_FIELDS, question_where),
                 )
                 self.add(question, question_where)
+                questions_of[-1].append(question)
                 addressed_to = [
                     appearance(index, at)
                     for index, at in _items(question_fields, "addressed_to", question_where)
                 ]
                 addressees.append((question, [a for a in addressed_to if a is not None]))
 
+        news_items: list[NewsItem] = []
         for item, item_where in _items(record, "news_items", where):
             fields = _record(item, item_where, NEWS_FIELDS)
-            self.add(
-                NewsItem(episode=episode, **_values(NewsItem, fields, NEWS_FIELDS, item_where)),
-                item_where,
+            news_item = NewsItem(
+                episode=episode, **_values(NewsItem, fields, NEWS_FIELDS, item_where)
             )
+            news_items.append(news_item)
+            self.add(news_item, item_where)
 
         for item, item_where in _items(record, "segment_runs", where):
             fields = _record(item, item_where, (*SEGMENT_RUN_FIELDS, "segment"))
@@ -897,7 +966,12 @@ class _Restoring:
 
         if record["live"] is not None:
             live_where = f"{where}.live"
-            fields = _record(record["live"], live_where, (*LIVE_FIELDS, "segment", "controller"))
+            live_record = record["live"]
+            if isinstance(live_record, dict):
+                live_record = {**LIVE_ADDED, **live_record}
+            fields = _record(
+                live_record, live_where, (*LIVE_FIELDS, "segment", "controller", *LIVE_ADDED)
+            )
             controller = fields["controller"]
             live = LiveState(
                 episode=episode,
@@ -905,6 +979,15 @@ class _Restoring:
                 controller=None
                 if controller is None
                 else self.user(controller, f"{live_where}.controller"),
+                graphics=_graphics(fields["graphics"], f"{live_where}.graphics"),
+                asking=_asking(questions_of, fields["asking"], f"{live_where}.asking"),
+                news_item=None
+                if fields["news_item"] is None
+                else news_items[
+                    _index(
+                        fields["news_item"], len(news_items), f"{live_where}.news_item", "news item"
+                    )
+                ],
                 **_values(LiveState, fields, LIVE_FIELDS, live_where),
             )
             self.save(live, live_where)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -18,7 +19,7 @@ from showrunner import bounds
 from showrunner.timezones import validate_time_zone
 from speakers.models import Speaker
 
-from . import live_clock, runsheet
+from . import live_clock, overlay_looks, runsheet
 
 
 class Role(models.TextChoices):
@@ -78,6 +79,45 @@ class Show(models.Model):
         default=8,
         help_text="How long a lower third stays on screen when it comes in by itself.",
         validators=bounds.SECONDS,
+    )
+    # How the stream graphics look (episodes/overlay_looks.py writes them as CSS variables).
+    overlay_accent = models.CharField(
+        "accent colour",
+        max_length=7,
+        default=overlay_looks.DEFAULTS["overlay_accent"],
+        validators=[overlay_looks.HEX_COLOUR],
+    )
+    overlay_ink = models.CharField(
+        "text colour",
+        max_length=7,
+        default=overlay_looks.DEFAULTS["overlay_ink"],
+        validators=[overlay_looks.HEX_COLOUR],
+    )
+    overlay_panel = models.CharField(
+        "panel colour",
+        max_length=7,
+        default=overlay_looks.DEFAULTS["overlay_panel"],
+        validators=[overlay_looks.HEX_COLOUR],
+    )
+    overlay_font = models.CharField(
+        "font",
+        max_length=20,
+        choices=overlay_looks.FONT_CHOICES,
+        default=overlay_looks.DEFAULTS["overlay_font"],
+    )
+    overlay_size = models.PositiveSmallIntegerField(
+        "text size (%)",
+        default=overlay_looks.DEFAULTS["overlay_size"],
+        validators=[
+            MinValueValidator(overlay_looks.SIZE_PERCENT[0]),
+            MaxValueValidator(overlay_looks.SIZE_PERCENT[1]),
+        ],
+    )
+    overlay_side = models.CharField(
+        "lower third's side",
+        max_length=5,
+        choices=overlay_looks.SIDES,
+        default=overlay_looks.DEFAULTS["overlay_side"],
     )
     archived_at = models.DateTimeField(
         null=True,

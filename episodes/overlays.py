@@ -146,6 +146,37 @@ def person(appearance: Appearance) -> dict[str, Any]:
     }
 
 
+def sample(show: Show) -> dict[str, Any]:
+    """What the settings page's preview shows: the show's own people and running order where it
+    has them (the latest episode's), so the looks are judged on real names and titles."""
+    episode = (
+        Episode.objects.filter(show=show, is_template=False)
+        .order_by("-starts_at", "-air_date", "-pk")
+        .first()
+    )
+    people: list[Appearance] = []
+    titles: list[str] = []
+    if episode is not None:
+        people = list(Appearance.objects.filter(episode=episode).select_related("speaker"))
+        titles = list(episode.segments.order_by("position").values_list("title", flat=True)[:2])
+    guests = [a for a in people if a.role == Appearance.Role.GUEST]
+    chosen = guests or people
+    speaker = chosen[0].speaker if chosen else None
+    return {
+        "show": show.name,
+        "lower_third": {
+            "name": speaker.name if speaker else "Dana Li",
+            "pronouns": speaker.pronouns if speaker else "she/her",
+            "title": (speaker.title if speaker else "") or "Title or affiliation",
+        },
+        "now_next": {
+            "now": titles[0] if titles else "The segment on air",
+            "next": titles[1] if len(titles) > 1 else "The one after it",
+        },
+        "clock": {"segment": "4:59", "show": "12:30", "phase": "running"},
+    }
+
+
 def domain_of(url: str) -> str:
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")

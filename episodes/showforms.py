@@ -6,7 +6,10 @@ from django import forms
 
 from showrunner.timezones import time_zone_names, validate_time_zone
 
+from . import overlay_looks
 from .models import Role, Show
+
+COLOUR = forms.TextInput(attrs={"type": "color"})
 
 
 class TimeZoneField(forms.CharField):
@@ -106,6 +109,55 @@ class ShowSettingsForm(forms.ModelForm):
     def clean_lower_third_seconds(self) -> int:
         seconds = self.cleaned_data.get("lower_third_seconds")
         return self.instance.lower_third_seconds if seconds is None else int(seconds)
+
+
+class OverlayLooksForm(forms.ModelForm):
+    """How the show's stream graphics look; the settings page previews it as it is changed.
+
+    Every value is checked here, at the form's fields (the preview's stylesheet is made from a
+    form that did not pass, with only the values that did)."""
+
+    overlay_accent = forms.CharField(
+        label="Accent colour", validators=[overlay_looks.HEX_COLOUR], widget=COLOUR
+    )
+    overlay_ink = forms.CharField(
+        label="Text colour", validators=[overlay_looks.HEX_COLOUR], widget=COLOUR
+    )
+    overlay_panel = forms.CharField(
+        label="Panel colour", validators=[overlay_looks.HEX_COLOUR], widget=COLOUR
+    )
+    overlay_size = forms.IntegerField(
+        label="Text size (%)",
+        min_value=overlay_looks.SIZE_PERCENT[0],
+        max_value=overlay_looks.SIZE_PERCENT[1],
+        help_text="Of the graphics' text: 75 to 150.",
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+
+    class Meta:
+        model = Show
+        fields = [
+            "overlay_accent",
+            "overlay_ink",
+            "overlay_panel",
+            "overlay_font",
+            "overlay_size",
+            "overlay_side",
+        ]
+        help_texts = {
+            "overlay_side": "An overlay address's side=left or side=right still chooses.",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("overlay_accent", "overlay_ink", "overlay_panel"):
+            if data.get(name):
+                data[name] = data[name].lower()
+        if data.get("overlay_ink") and data.get("overlay_ink") == data.get("overlay_panel"):
+            self.add_error(
+                "overlay_ink", "The text would not show: pick a colour unlike the panel's."
+            )
+        return data
 
 
 class InviteForm(forms.Form):

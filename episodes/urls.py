@@ -105,8 +105,10 @@ urlpatterns = [
     path(f"episodes/<id:pk>/edit/{ITEM}/delete/", editor.delete_item, name="delete_item"),
     # Stream graphics (OBS browser sources): keyed addresses, no login
     path("overlays/<slug:slug>/state/", overlays.overlay_state, name="overlay_state"),
+    path("overlays/<slug:slug>/looks.css", overlays.overlay_looks_css, name="overlay_looks_css"),
     path("overlays/<slug:slug>/<str:page>/", overlays.overlay_page, name="overlay_page"),
     path("shows/<slug:slug>/overlay-key/", overlays.new_overlay_key, name="new_overlay_key"),
+    path("shows/<slug:slug>/overlay-looks/", shows.overlay_looks, name="overlay_looks"),
     path("episodes/<id:pk>/live/graphics-state/", overlays.caller_graphics, name="live_graphics"),
     # The live show
     path("episodes/<id:pk>/live/caller/", live.caller, name="live_caller"),

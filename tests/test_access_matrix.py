@@ -117,7 +117,9 @@ EXPECTED: dict[str, Expect] = {
     "show_calendar": Expect(TEAM_FEED, NOT_ALLOWED),
     "overlay_page": Expect(KEYED, NOT_ALLOWED),  # no key here: a transparent empty page, 403
     "overlay_state": Expect(KEYED, NOT_ALLOWED),
+    "overlay_looks_css": Expect(KEYED, NOT_ALLOWED),
     "new_overlay_key": Expect(NOT_ALLOWED, MANAGE),
+    "overlay_looks": Expect(NOT_ALLOWED, MANAGE),
     "live_graphics": Expect(CALL, NOT_ALLOWED),
     # An episode, read
     "episode_runsheet": Expect(TEAM, NOT_ALLOWED),

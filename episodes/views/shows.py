@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,8 +23,8 @@ from showrunner.timezones import time_zone_names
 
 from .. import editing, team
 from ..models import Episode, Invitation, Role, Show, ShowRole
-from ..showforms import InviteForm, NewShowForm, RoleForm, ShowSettingsForm
-from .overlays import overlay_links
+from ..showforms import InviteForm, NewShowForm, OverlayLooksForm, RoleForm, ShowSettingsForm
+from .overlays import looks_preview_url, overlay_links
 
 # -- a new show ----------------------------------------------------------------------------------
 
@@ -94,6 +95,18 @@ def show_settings(request: HttpRequest, slug: str) -> HttpResponse:
                         )
             messages.success(request, f"Saved the settings of {saved.name}.")
             return redirect("show_settings", saved.slug)
+    return settings_page(request, show, form, confirm=confirm)
+
+
+def settings_page(
+    request: HttpRequest,
+    show: Show,
+    form: ShowSettingsForm,
+    looks_form: OverlayLooksForm | None = None,
+    confirm: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    confirm = confirm or []
     return render(
         request,
         "episodes/show_settings.html",
@@ -102,10 +115,32 @@ def show_settings(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "zones": form.zones,
             "overlay_links": overlay_links(request, show),
+            "looks_form": looks_form or OverlayLooksForm(instance=show),
+            "looks_preview_url": looks_preview_url(show),
             "confirm": confirm,
             "new_zone": form.cleaned_data.get("time_zone") if confirm else "",
             "new_zone_label": zone_label(form.cleaned_data.get("time_zone", "")) if confirm else "",
         },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def overlay_looks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stream graphics' colours, font, size and side: saved, or the form again with what
+    is wrong next to each field and what was typed kept."""
+    show = get_show(request.user, slug, Action.MANAGE)
+    looks_form = OverlayLooksForm(request.POST, instance=Show.objects.get(pk=show.pk))
+    if looks_form.is_valid():
+        looks_form.save()
+        messages.success(
+            request,
+            "Saved how the stream graphics look: open overlays take it within half a minute.",
+        )
+        return redirect(f"{reverse('show_settings', args=[show.slug])}#looks")
+    return settings_page(
+        request, show, ShowSettingsForm(instance=show), looks_form=looks_form, status=422
     )
 
 

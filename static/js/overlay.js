@@ -85,7 +85,7 @@ function people(list) {
 function draw() {
   clearTimeout(drawTimer);
   const now = serverNow();
-  const shown = revoked ? {} : onAirNow(state, now);
+  const shown = revoked ? {} : (config.preview ?? onAirNow(state, now));
   if (state && !revoked) {
     put("show", state.show);
     put("episode-title", state.number ? `#${state.number} · ${state.title}` : state.title);
@@ -160,7 +160,28 @@ async function fetchState() {
     throw new Error("revoked");
   }
   if (!response.ok) throw new Error(`state ${response.status}`);
-  return (await response.json()).state;
+  const answer = await response.json();
+  useLooks(answer.looks);
+  return answer.state;
+}
+
+// The show's looks (colours, font, size) changed on the settings page: take the new stylesheet.
+function useLooks(url) {
+  const link = [...document.querySelectorAll("link[data-looks]")].at(-1); // the newest
+  if (!url || !link || link.getAttribute("href") === url) return;
+  const next = link.cloneNode();
+  next.href = url;
+  next.addEventListener(
+    "load",
+    () => {
+      for (const older of document.querySelectorAll("link[data-looks]")) {
+        if (older === next) break;
+        older.remove();
+      }
+    },
+    { once: true },
+  );
+  link.after(next);
 }
 
 function stopAll() {
@@ -239,9 +260,15 @@ async function estimateOffset(samples = 5) {
 // The episode on air can change under an open overlay (the next one goes live): look now and
 // then, and start afresh when it has.
 setInterval(() => {
-  if (!revoked && source) fetchState().then(accept).catch(() => {});
+  if (!revoked && source && !config.preview) fetchState().then(accept).catch(() => {});
 }, 30000);
 
-reconnect();
-estimateOffset().then(draw);
-setInterval(() => estimateOffset(3), 60000);
+if (config.preview) {
+  // The settings page's preview: sample graphics, no stream.
+  put("show", config.preview.show);
+  draw();
+} else {
+  reconnect();
+  estimateOffset().then(draw);
+  setInterval(() => estimateOffset(3), 60000);
+}

@@ -5,6 +5,7 @@ revoked."""
 import io
 import json
 import os
+import re
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -319,3 +320,58 @@ def test_the_callers_graphics_strip_shows_the_tally_and_takes_graphics_in_and_ou
     SHOTS.mkdir(parents=True, exist_ok=True)
     strip.screenshot(path=str(SHOTS / "caller-graphics-strip.png"))
     context.close()
+
+
+def test_the_producer_picks_the_graphics_looks_with_a_live_preview(
+    browser: Browser, server: Server, demo: Show
+) -> None:
+    from tests.browser.conftest import log_in
+
+    producer = get_user_model().objects.get(username="producer")
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(15_000)
+    log_in(context, server.url, producer)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.url}/shows/{demo.slug}/settings/#looks")
+    frame = page.frame_locator("[data-looks-preview]")
+    # The preview shows the show's own people, at a quarter of the size.
+    expect(frame.locator('[data-o="lt-name"]')).not_to_be_empty()
+    expect(frame.locator(".g-lower-third")).to_have_class(re.compile(r"\bon\b"))
+    bar = frame.locator(".lt-bar")
+    assert bar.evaluate("el => getComputedStyle(el).borderLeftColor") == "rgb(228, 0, 43)"
+
+    # Picking a colour and a font changes the preview before anything is saved.
+    page.locator("#id_overlay_accent").evaluate(
+        "el => { el.value = '#1a7f37'; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    page.locator("#id_overlay_font").select_option("serif")
+    expect(bar).to_have_css("border-left-color", "rgb(26, 127, 55)")
+    expect(bar).to_have_css("font-family", re.compile("Georgia"))
+    assert Show.objects.get(pk=demo.pk).overlay_accent == "#e4002b"
+    page.locator("#looks").scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#looks").screenshot(path=str(SHOTS / "overlay-looks-settings.png"))
+
+    # A bad size is refused next to its field; what was picked stays.
+    page.locator("#id_overlay_size").fill("400")
+    page.get_by_role("button", name="Save the looks").click()
+    expect(page.locator("#looks .field-error")).to_contain_text("150")
+    expect(page.locator("#id_overlay_font")).to_have_value("serif")
+    assert Show.objects.get(pk=demo.pk).overlay_font == "sans"
+
+    page.locator("#id_overlay_size").fill("120")
+    page.get_by_role("button", name="Save the looks").click()
+    expect(page.get_by_text("Saved how the stream graphics look")).to_be_visible()
+    saved = Show.objects.get(pk=demo.pk)
+    assert (saved.overlay_accent, saved.overlay_font, saved.overlay_size) == (
+        "#1a7f37",
+        "serif",
+        120,
+    )
+    # An overlay opened now has them.
+    overlay = open_overlay(source(browser), server, saved, "lower-third")
+    expect(overlay.locator(".lt-bar")).to_have_css("border-left-color", "rgb(26, 127, 55)")
+    assert errors == []
+    assert overlay.js_errors == []

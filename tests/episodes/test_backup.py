@@ -703,9 +703,7 @@ def test_restore_refuses_a_photo_that_is_not_an_image(tmp_path: Path) -> None:
 BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
     # Archiving is not carried in version 1 (an archive of it would not restore elsewhere): a
     # restored show or episode comes back on the lists. A deleted draft is never backed up.
-    # Not carried yet (branch overlays; the backup format's owner adds them): the stream graphics'
-    # key (a restore makes a new one), hold, live pointers, and a speaker's title.
-    Show: {"id", "archived_at", "overlay_secret", "lower_third_seconds", *backup.SHOW_FIELDS},
+    Show: {"id", "archived_at", *backup.SHOW_FIELDS},
     ShowRole: {"id", "show", "user", *backup.TEAM_FIELDS},
     # live_revision only tells open screens to refresh: a restored show starts from 1.
     Episode: {
@@ -726,14 +724,12 @@ BACKUP_FIELDS: dict[type[models.Model], set[str]] = {
         "episode",
         "segment",
         "controller",
-        "asking",
-        "news_item",
-        "graphics",
+        *backup.LIVE_ADDED,
         *backup.LIVE_FIELDS,
     },
     SegmentRun: {"id", "episode", "segment", *backup.SEGMENT_RUN_FIELDS},
     LiveMessage: {"id", "episode", "appearance", "segment", *backup.LIVE_MESSAGE_FIELDS},
-    Speaker: {"id", "show", "avatar", "avatar_small", "title", *backup.SPEAKER_FIELDS},
+    Speaker: {"id", "show", "avatar", "avatar_small", *backup.SPEAKER_FIELDS},
     # Who of the team made a change is not carried in version 1: restored, it reads as the guest's.
     ProfileChange: {"id", "speaker", "changed_by", *backup.PROFILE_CHANGE_FIELDS},
 }
@@ -954,3 +950,114 @@ def test_restore_refuses_an_archive_of_too_many_entries(monkeypatch: pytest.Monk
 
     with pytest.raises(backup.RestoreError, match="holds 4 entries; a backup holds at most 3"):
         backup.restore_backup(BytesIO(zip_of(files)))
+
+
+def graphics_show() -> Show:
+    """A show with its graphics' looks, a speaker's title, and a live row pointing at a question
+    being asked and the news item on screen."""
+    show = make_show(name="Night Desk", slug="night-desk")
+    Show.objects.filter(pk=show.pk).update(
+        lower_third_seconds=5,
+        overlay_accent="#1a7f37",
+        overlay_font="serif",
+        overlay_size=120,
+        overlay_side="right",
+    )
+    show.refresh_from_db()
+    episode = make_episode(show=show, number=3, starts_at=T0)
+    guest = make_appearance(episode, make_speaker(show=show, name="Dana Li"))
+    Speaker.objects.filter(pk=guest.speaker_id).update(title="Maintainer, Widgets")
+    make_segment(episode, title="Intro", minutes=2)
+    chat = make_segment(episode, title="Chat", minutes=10)
+    make_question(chat, text="First?")
+    asked = make_question(chat, guest, text="Second?")
+    make_news(episode, title="One", url="https://example.org/1")
+    shown = make_news(episode, title="Two", url="https://example.org/2")
+    LiveState.objects.create(
+        episode=episode,
+        segment=chat,
+        asking=asked,
+        news_item=shown,
+        graphics={"lower_third": "out", "clock": "in"},
+    )
+    return show
+
+
+def test_restore_carries_the_stream_graphics() -> None:
+    show = graphics_show()
+    secret = show.overlay_secret
+    first = backup.dump_show(show).content
+    wipe()
+
+    restored = backup.restore_backup(BytesIO(first)).show
+
+    assert entries(backup.dump_show(restored).content) == entries(first)
+    assert (restored.overlay_accent, restored.overlay_font, restored.overlay_size) == (
+        "#1a7f37",
+        "serif",
+        120,
+    )
+    assert (restored.overlay_side, restored.lower_third_seconds) == ("right", 5)
+    assert restored.overlay_secret == secret
+    assert Speaker.objects.get(name="Dana Li").title == "Maintainer, Widgets"
+    live = LiveState.objects.get(episode__show=restored)
+    assert live.asking is not None
+    assert (live.asking.text, live.asking.segment.title) == ("Second?", "Chat")
+    assert live.news_item is not None
+    assert live.news_item.title == "Two"
+    assert live.graphics == {"lower_third": "out", "clock": "in"}
+
+
+def test_an_archive_made_before_the_stream_graphics_restores_with_their_defaults() -> None:
+    show = graphics_show()
+    secret = show.overlay_secret
+
+    def before_graphics(data: dict[str, Any]) -> None:
+        for name in (*backup.SHOW_ADDED, "overlay_secret"):
+            del data["show"][name]
+        for speaker in data["speakers"]:
+            del speaker["title"]
+        for episode in data["episodes"]:
+            if episode["live"] is not None:
+                for name in backup.LIVE_ADDED:
+                    del episode["live"][name]
+
+    archive = edited(backup.dump_show(show).content, before_graphics)
+    wipe()
+
+    restored = backup.restore_backup(BytesIO(archive)).show
+
+    assert (restored.overlay_accent, restored.overlay_font, restored.lower_third_seconds) == (
+        "#e4002b",
+        "sans",
+        8,
+    )
+    assert restored.overlay_secret != secret  # a new key: nothing of the old one was there
+    assert Speaker.objects.get(name="Dana Li").title == ""
+    live = LiveState.objects.get(episode__show=restored)
+    assert (live.asking, live.news_item, live.graphics) == (None, None, {})
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda live: live.update(graphics={"lower_third": "maybe"}), "live.graphics.lower_third"),
+        (lambda live: live.update(graphics={"banner": "in"}), "live.graphics.banner"),
+        (lambda live: live.update(asking=[1, 7]), "live.asking[1]: there is no question 7"),
+        (lambda live: live.update(asking="Second?"), "live.asking: expected [segment, question]"),
+        (lambda live: live.update(news_item=5), "live.news_item: there is no news item 5"),
+    ],
+)
+def test_restore_refuses_graphics_pointers_that_point_nowhere(
+    change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    show = graphics_show()
+
+    def point_elsewhere(data: dict[str, Any]) -> None:
+        change(next(e for e in data["episodes"] if e["live"] is not None)["live"])
+
+    archive = edited(backup.dump_show(show).content, point_elsewhere)
+    wipe()
+    with pytest.raises(backup.RestoreError, match=re.escape(message)):
+        backup.restore_backup(BytesIO(archive))
+    assert not Show.objects.exists()

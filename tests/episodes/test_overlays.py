@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from episodes import commands, onair, overlays, stream_access
+from episodes import commands, onair, overlay_looks, overlays, stream_access
 from episodes.models import LiveMessage, Role, Segment, Show
 from tests.factories import (
     make_appearance,
@@ -135,3 +135,107 @@ def test_graphics_commands_are_checked() -> None:
     assert state.graphics["modes"]["clock"] == "out"
     assert state.version > version
     assert segment.pk == state.segment_id
+
+
+# -- the looks ---------------------------------------------------------------------------------
+
+
+def looks_css(client: Client, show: Show, query: str = "") -> str:
+    key = overlays.overlay_key(show)
+    response = client.get(f"/overlays/{show.slug}/looks.css?key={key}{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    return response.content.decode()
+
+
+def test_a_shows_looks_are_its_overlays_stylesheet_and_change_its_address() -> None:
+    show, _ = on_air_episode()
+    other, _ = on_air_episode(make_show(name="Other", slug="other"))
+    client = Client()
+    assert "--ov-accent: #e4002b;" in looks_css(client, show)
+    before = client.get(f"/overlays/{show.slug}/full/?key={overlays.overlay_key(show)}")
+    Show.objects.filter(pk=show.pk).update(overlay_accent="#1a7f37", overlay_size=120)
+    show.refresh_from_db()
+    css = looks_css(client, show)
+    assert "--ov-accent: #1a7f37;" in css
+    assert "--ov-size: 1.2;" in css
+    after = client.get(f"/overlays/{show.slug}/full/?key={overlays.overlay_key(show)}")
+    link = f"/overlays/{show.slug}/looks.css?key={overlays.overlay_key(show)}&amp;v="
+    assert link.encode() in before.content
+    assert link.encode() in after.content
+    assert before.content != after.content  # a new version in the address
+    state = client.get(f"/overlays/{show.slug}/state/?key={overlays.overlay_key(show)}").json()
+    assert state["looks"].endswith(overlay_looks.version(show))
+    # Another show's key gets an empty stylesheet; the other show keeps its own looks.
+    wrong = client.get(f"/overlays/{show.slug}/looks.css?key={overlays.overlay_key(other)}")
+    assert (wrong.status_code, wrong.content) == (403, b"")
+    assert "--ov-accent: #e4002b;" in looks_css(client, other)
+
+
+def test_the_preview_takes_unsaved_values_that_pass_the_form_and_nothing_else() -> None:
+    show, _ = on_air_episode()
+    client = Client()
+    css = looks_css(client, show, "&overlay_accent=%231a7f37&overlay_font=serif&overlay_size=90")
+    assert "--ov-accent: #1a7f37;" in css
+    assert "Georgia" in css
+    assert "--ov-size: 0.9;" in css
+    # Something that would break out of the declaration is not a colour: the show's stays.
+    css = looks_css(client, show, "&overlay_accent=red;}body{display:none&overlay_size=999")
+    assert "--ov-accent: #e4002b;" in css
+    assert "--ov-size: 1;" in css
+    assert "body" not in css
+    show.refresh_from_db()
+    assert (show.overlay_accent, show.overlay_font, show.overlay_size) == ("#e4002b", "sans", 100)
+
+
+def test_only_the_preview_may_be_framed_and_only_by_the_same_origin() -> None:
+    show, _ = on_air_episode()
+    client = Client()
+    key = overlays.overlay_key(show)
+    plain = client.get(f"/overlays/{show.slug}/full/?key={key}")
+    assert "frame-ancestors 'none'" in plain["Content-Security-Policy"]
+    assert plain["X-Frame-Options"] == "DENY"
+    preview = client.get(f"/overlays/{show.slug}/full/?key={key}&preview=1")
+    assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
+    assert "script-src 'self'" in preview["Content-Security-Policy"]
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    assert b'"preview": {' in preview.content
+
+
+def test_the_looks_are_the_producers_to_save_and_a_bad_value_is_named() -> None:
+    show, _ = on_air_episode()
+    looks = {
+        "overlay_accent": "#1A7F37",
+        "overlay_ink": "#ffffff",
+        "overlay_panel": "#101010",
+        "overlay_font": "rounded",
+        "overlay_size": "110",
+        "overlay_side": "right",
+    }
+    client = Client()
+    client.force_login(make_user((show, Role.SHOW_CALLER)))
+    assert client.post(f"/shows/{show.slug}/overlay-looks/", looks).status_code in (403, 404)
+    client.force_login(make_producer(show))
+    refused = client.post(
+        f"/shows/{show.slug}/overlay-looks/",
+        {**looks, "overlay_ink": "#101010", "overlay_size": "9"},
+    )
+    assert refused.status_code == 422
+    assert "unlike the panel" in refused.content.decode()
+    assert "greater than or equal to 75" in refused.content.decode()
+    assert 'value="rounded" selected' in refused.content.decode()  # what was picked stays
+    show.refresh_from_db()
+    assert show.overlay_font == "sans"
+    assert client.post(f"/shows/{show.slug}/overlay-looks/", looks).status_code == 302
+    show.refresh_from_db()
+    assert (show.overlay_accent, show.overlay_font, show.overlay_size, show.overlay_side) == (
+        "#1a7f37",
+        "rounded",
+        110,
+        "right",
+    )
+    # The show's side is the overlays' default; an address's side= still chooses.
+    key = overlays.overlay_key(show)
+    assert b'data-side="right"' in client.get(f"/overlays/{show.slug}/full/?key={key}").content
+    page = client.get(f"/overlays/{show.slug}/full/?key={key}&side=left")
+    assert b'data-side="left"' in page.content
