@@ -208,11 +208,14 @@ function connect(url) {
     else fetchState().then(accept).catch(() => {});
   });
   source.addEventListener("error", () => {
+    canvas.dataset.connection = "reconnecting";
     if (source.readyState === EventSource.CLOSED) {
       // Ended by the server (a revoked key, an expired link, a restart): ask again.
-      canvas.dataset.connection = "reconnecting";
       source = null;
       setTimeout(reconnect, 1000);
+    } else {
+      // Lost: the browser reconnects by itself; meanwhile ask for the state now and then.
+      startPolling();
     }
   });
 }

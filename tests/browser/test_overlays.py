@@ -375,3 +375,30 @@ def test_the_producer_picks_the_graphics_looks_with_a_live_preview(
     expect(overlay.locator(".lt-bar")).to_have_css("border-left-color", "rgb(26, 127, 55)")
     assert errors == []
     assert overlay.js_errors == []
+
+
+def test_an_overlay_keeps_its_picture_while_the_server_is_down_and_recovers(
+    browser: Browser, server: Server, demo: Show
+) -> None:
+    episode = Episode.objects.get(show=demo, number=42)
+    segments = list(Segment.objects.filter(episode=episode).order_by("position"))
+    page = open_overlay(source(browser), server, demo, "now-next")
+    run(episode, "start")
+    root = page.locator("[data-live]")
+    expect(page.locator('[data-o="now"]')).to_have_text(segments[0].title)
+    expect(root).to_have_attribute("data-connection", "live")
+
+    server.kill()
+    # Still the same picture on the stream: the bar stays, nothing else comes on.
+    expect(root).not_to_have_attribute("data-connection", "live")
+    assert "now_next" in on_air(page)
+    expect(page.locator('[data-o="now"]')).to_have_text(segments[0].title)
+    assert page.evaluate(NO_SCROLLBARS_JS)
+    assert page.locator(".overlay-canvas").count() == 1  # the overlay's own page, no error page
+    run(episode, "next")  # the caller moved on meanwhile (another process, the database)
+    server.start()
+
+    expect(root).to_have_attribute("data-connection", "live", timeout=20_000)
+    expect(page.locator('[data-o="now"]')).to_have_text(segments[1].title)
+    assert "now_next" in on_air(page)
+    assert page.js_errors == []  # type: ignore[attr-defined]
