@@ -103,6 +103,26 @@ def plan_changed(episode_id: int, *, on_air: bool, now: datetime) -> None:
     broadcast.revise(episode_id, plan=True, live=on_air, now=now)
 
 
+# What live screens and stream graphics show of a speaker.
+SPEAKER_ON_AIR = frozenset({"name", "pronouns", "title", "avatar"})
+
+
+def speaker_changed(speaker_id: int, fields: Iterable[str], *, now: datetime) -> None:
+    """A speaker's own details changed: the editors of every episode they are on that has not
+    aired long ago show them again, and where ``fields`` are shown on air, live screens too
+    (a lower third on the stream takes a guest's fixed title at once)."""
+    on_air = bool(SPEAKER_ON_AIR & set(fields))
+    recent = now - timedelta(days=1)
+    episodes = (
+        Episode.objects.filter(appearances__speaker_id=speaker_id, is_template=False)
+        .filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__gte=recent))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for episode_id in episodes:
+        plan_changed(episode_id, on_air=on_air, now=now)
+
+
 def claim_layout(episode: Episode, expected: int | None, actor: Actor, *, on_air: bool) -> None:
     """Check-and-bump the layout version; ``None`` takes whatever is current (undo does).
     ``on_air``: the change is to what live screens show (segments, questions, guests; not
@@ -680,7 +700,7 @@ def set_contact(
             fields={field: [before, value]},
             changed_by=actor.user,
         )
-        plan_changed(appearance.episode_id, on_air=False, now=actor.now)
+        speaker_changed(speaker.pk, [field], now=actor.now)
     return True
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from episodes import editing
 from showrunner.timezones import time_zone_names
 
 from . import avatars
@@ -171,4 +172,5 @@ class ProfileForm(forms.ModelForm):
                     written += list(self.processed)
                 speaker.save(update_fields=[*written, "updated_at"])
                 ProfileChange.objects.create(speaker=speaker, changed_at=now, fields=changes)
+                editing.speaker_changed(speaker.pk, changes, now=now)
         return speaker

@@ -289,3 +289,33 @@ def test_names_with_joiners_and_accents_are_kept(
     assert response.status_code == 302
     speaker.refresh_from_db()
     assert speaker.name == name
+
+
+def test_a_guests_own_fix_reaches_the_live_screens_and_the_stream(
+    client: Client, speaker: Speaker
+) -> None:
+    from datetime import timedelta
+
+    from episodes import overlays
+    from episodes.models import Episode
+
+    tonight = make_episode(title="Tonight", starts_at=timezone.now() + timedelta(hours=2))
+    long_ago = make_episode(
+        show=tonight.show, number=1, title="Long ago", starts_at=timezone.now() - timedelta(days=90)
+    )
+    make_appearance(tonight, speaker)
+    make_appearance(long_ago, speaker)
+    before = dict(Episode.objects.values_list("pk", "live_revision"))
+
+    client.post(profile_url(speaker), form(speaker, title="Maintainer, Widgets"))
+
+    after = dict(Episode.objects.values_list("pk", "live_revision"))
+    assert after[tonight.pk] > before[tonight.pk]  # live screens are told
+    assert after[long_ago.pk] == before[long_ago.pk]  # an old episode is left as it aired
+    people = overlays.overlay_view(tonight.pk)["people"]
+    assert [p["title"] for p in people] == ["Maintainer, Widgets"]
+    # Something not shown on air (how to say the name) tells editors only.
+    client.post(
+        profile_url(speaker), form(speaker, title="Maintainer, Widgets", pronunciation="DAH-nah")
+    )
+    assert Episode.objects.get(pk=tonight.pk).live_revision == after[tonight.pk]
