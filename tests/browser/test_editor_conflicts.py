@@ -15,7 +15,7 @@ from tests.factories import make_episode, make_segment, make_show, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROUNDS = 20
+ROUNDS = 12
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
