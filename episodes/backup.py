@@ -104,12 +104,7 @@ SHOW_FIELDS = (
     "feed_secret",
     "overlay_secret",
     "lower_third_seconds",
-    "overlay_accent",
-    "overlay_ink",
-    "overlay_panel",
-    "overlay_font",
-    "overlay_size",
-    "overlay_side",
+    *overlay_looks.DEFAULTS,
     "created_at",
 )
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "password")

@@ -81,24 +81,9 @@ class Show(models.Model):
         validators=bounds.SECONDS,
     )
     # How the stream graphics look (episodes/overlay_looks.py writes them as CSS variables).
-    overlay_accent = models.CharField(
-        "accent colour",
-        max_length=7,
-        default=overlay_looks.DEFAULTS["overlay_accent"],
-        validators=[overlay_looks.HEX_COLOUR],
-    )
-    overlay_ink = models.CharField(
-        "text colour",
-        max_length=7,
-        default=overlay_looks.DEFAULTS["overlay_ink"],
-        validators=[overlay_looks.HEX_COLOUR],
-    )
-    overlay_panel = models.CharField(
-        "panel colour",
-        max_length=7,
-        default=overlay_looks.DEFAULTS["overlay_panel"],
-        validators=[overlay_looks.HEX_COLOUR],
-    )
+    overlay_accent = overlay_looks.colour_field("accent colour", "overlay_accent")
+    overlay_ink = overlay_looks.colour_field("text colour", "overlay_ink")
+    overlay_panel = overlay_looks.colour_field("panel colour", "overlay_panel")
     overlay_font = models.CharField(
         "font",
         max_length=20,

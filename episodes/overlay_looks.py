@@ -12,6 +12,7 @@ import re
 from typing import Protocol
 
 from django.core.validators import RegexValidator
+from django.db import models
 
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 HEX_COLOUR = RegexValidator(COLOUR_PATTERN, "Give a colour as # and six hex digits, like #e4002b.")
@@ -57,6 +58,11 @@ class Looks(Protocol):
     overlay_panel: str
     overlay_font: str
     overlay_size: int
+
+
+def colour_field(label: str, name: str) -> "models.CharField[str, str]":
+    """A show's colour: #rrggbb, with its default from :data:`DEFAULTS`."""
+    return models.CharField(label, max_length=7, default=DEFAULTS[name], validators=[HEX_COLOUR])
 
 
 def rgb(colour: str) -> tuple[int, int, int]:

@@ -136,14 +136,7 @@ class OverlayLooksForm(forms.ModelForm):
 
     class Meta:
         model = Show
-        fields = [
-            "overlay_accent",
-            "overlay_ink",
-            "overlay_panel",
-            "overlay_font",
-            "overlay_size",
-            "overlay_side",
-        ]
+        fields = list(overlay_looks.DEFAULTS)
         help_texts = {
             "overlay_side": "An overlay address's side=left or side=right still chooses.",
         }
