@@ -69,9 +69,9 @@ Appearance.objects.create(episode=episode, speaker=speaker, role="guest")
 print(json.dumps({
     "episode": episode.pk, "token": new_token(caller),
     "stream": push.stream_url(episode.pk, live_screens.TEAM, stream_access.for_user(caller)), "session": session.session_key,
-    "import": reverse("import_preview", args=["bench"]),
-    "chapters": reverse("episode_chapters", args=[episode.pk]),
-    "profile": reverse("guest_profile", args=[links.ensure_link(speaker)]),
+    "import": reverse("episodes:import_preview", args=["bench"]),
+    "chapters": reverse("episodes:episode_chapters", args=[episode.pk]),
+    "profile": reverse("speakers:guest_profile", args=[links.ensure_link(speaker)]),
 }))
 """
 # Forms go as the browser sends them (the import form is multipart, the chapters form is not);

@@ -14,6 +14,8 @@ from typing import Protocol
 from django.core.validators import RegexValidator
 from django.db import models
 
+from showrunner import bounds
+
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 HEX_COLOUR = RegexValidator(COLOUR_PATTERN, "Give a colour as # and six hex digits, like #e4002b.")
 
@@ -62,7 +64,9 @@ class Looks(Protocol):
 
 def colour_field(label: str, name: str) -> "models.CharField[str, str]":
     """A show's colour: #rrggbb, with its default from :data:`DEFAULTS`."""
-    return models.CharField(label, max_length=7, default=DEFAULTS[name], validators=[HEX_COLOUR])
+    return models.CharField(
+        label, max_length=7, default=DEFAULTS[name], validators=[*bounds.TEXT, HEX_COLOUR]
+    )
 
 
 def rgb(colour: str) -> tuple[int, int, int]:

@@ -124,7 +124,7 @@ def invite(show: Show, email: str, role: str, invited_by: User, *, now: datetime
             show=show, email=email, role=role, invited_by=invited_by, created_at=now
         )
         link = settings.SHOWRUNNER_BASE_URL.rstrip("/") + reverse(
-            "accept_invitation", args=[invitation_token(invitation)]
+            "episodes:accept_invitation", args=[invitation_token(invitation)]
         )
         context = {
             "invitation": invitation,

@@ -9,6 +9,8 @@ from .views import after, editor, live, overlays, pages, screens, sheets, shows,
 
 ITEM = "<str:kind>/<id:item_pk>"  # kind: segments, questions or news
 
+app_name = "episodes"
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("shows/new/", shows.new_show, name="new_show"),

@@ -102,5 +102,5 @@ def set_expiry(
 
 def absolute_url(speaker: Speaker) -> str:
     """The link to send: the site's address (SHOWRUNNER_BASE_URL) and the guest's page."""
-    path = reverse("guest_portal", args=[ensure_link(speaker)])
+    path = reverse("speakers:guest_portal", args=[ensure_link(speaker)])
     return settings.SHOWRUNNER_BASE_URL.rstrip("/") + path

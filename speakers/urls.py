@@ -6,6 +6,8 @@ import showrunner.converters  # noqa: F401 - registers <id:...>
 
 from . import lost_link, views
 
+app_name = "speakers"
+
 urlpatterns = [
     path("guest/lost-link/", lost_link.lost_link, name="guest_lost_link"),
     path("guest/<str:token>/", views.portal, name="guest_portal"),

@@ -119,7 +119,9 @@ def portal(request: GuestRequest, token: str) -> HttpResponse:
             "token": token,
             "upcoming": upcoming,
             "past": past,
-            **zones.picker_context(request, speaker, reverse("guest_time_zone", args=[token])),
+            **zones.picker_context(
+                request, speaker, reverse("speakers:guest_time_zone", args=[token])
+            ),
         },
     )
 
@@ -188,18 +190,20 @@ def episode(request: GuestRequest, token: str, pk: int) -> HttpResponse:
             "rows": rows,
             "others": [a for a in episode.appearances.all() if a.pk != appearance.pk],
             "guest_zone": zones.zone_for(request, speaker).shown or episode.show.time_zone,
-            **zones.picker_context(request, speaker, reverse("guest_time_zone", args=[token])),
+            **zones.picker_context(
+                request, speaker, reverse("speakers:guest_time_zone", args=[token])
+            ),
             "live_config": {
                 "episode": episode.pk,
                 "appearance": appearance.pk,
-                "state_url": reverse("guest_live_state", args=[token, episode.pk]),
-                "read_url": reverse("guest_live_read", args=[token, episode.pk]),
+                "state_url": reverse("speakers:guest_live_state", args=[token, episode.pk]),
+                "read_url": reverse("speakers:guest_live_read", args=[token, episode.pk]),
                 "time_url": "/live/time",
                 "can_call": False,
                 "user": "",
             },
             "screen": screens.config(
-                reverse("guest_live_screen", args=[token, episode.pk]), "guest"
+                reverse("speakers:guest_live_screen", args=[token, episode.pk]), "guest"
             ),
         },
     )
@@ -309,7 +313,7 @@ def set_time_zone(request: GuestRequest, token: str) -> HttpResponse:
             )
             speaker.time_zone = chosen
             speaker.save(update_fields=["time_zone", "updated_at"])
-    home = reverse("guest_portal", args=[token])
+    home = reverse("speakers:guest_portal", args=[token])
     back = request.POST.get("next", "")
     # Back to the page the guest was on: one of their own, never somewhere else.
     return redirect(back if back.startswith(home) and "//" not in back else home)
@@ -325,7 +329,7 @@ def profile(request: GuestRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save_with_history(now=timezone.now())
-        return redirect(reverse("guest_profile", args=[token]) + "?saved=1")
+        return redirect(reverse("speakers:guest_profile", args=[token]) + "?saved=1")
     return render(
         request,
         "speakers/profile.html",

@@ -80,114 +80,119 @@ EXPECTED: dict[str, Expect] = {
     "password_reset_done": Expect(ANYONE, NOT_ALLOWED),
     "password_reset_confirm": Expect(ANYONE, ANYONE),
     "password_reset_complete": Expect(ANYONE, NOT_ALLOWED),
-    "guest_lost_link": Expect(ANYONE, ANYONE),
+    "speakers:guest_lost_link": Expect(ANYONE, ANYONE),
     "account_tokens": Expect(LOGGED_IN, LOGGED_IN),
     "revoke_token": Expect(NOT_ALLOWED, OWN),
     # The guest portal
-    "guest_portal": Expect(GUEST_OWN, NOT_ALLOWED),
-    "guest_feed": Expect(GUEST_OWN, NOT_ALLOWED),
-    "guest_profile": Expect(GUEST_OWN, GUEST_OWN),
-    "guest_time_zone": Expect(NOT_ALLOWED, GUEST_OWN),
-    "guest_episode": Expect(GUEST_EPISODE, NOT_ALLOWED),
-    "guest_episode_calendar": Expect(GUEST_EPISODE, NOT_ALLOWED),
-    "guest_live_state": Expect(GUEST_EPISODE, NOT_ALLOWED),
-    "guest_live_read": Expect(NOT_ALLOWED, GUEST_EPISODE),
-    "guest_live_screen": Expect(NOT_ALLOWED, GUEST_EPISODE),
+    "speakers:guest_portal": Expect(GUEST_OWN, NOT_ALLOWED),
+    "speakers:guest_feed": Expect(GUEST_OWN, NOT_ALLOWED),
+    "speakers:guest_profile": Expect(GUEST_OWN, GUEST_OWN),
+    "speakers:guest_time_zone": Expect(NOT_ALLOWED, GUEST_OWN),
+    "speakers:guest_episode": Expect(GUEST_EPISODE, NOT_ALLOWED),
+    "speakers:guest_episode_calendar": Expect(GUEST_EPISODE, NOT_ALLOWED),
+    "speakers:guest_live_state": Expect(GUEST_EPISODE, NOT_ALLOWED),
+    "speakers:guest_live_read": Expect(NOT_ALLOWED, GUEST_EPISODE),
+    "speakers:guest_live_screen": Expect(NOT_ALLOWED, GUEST_EPISODE),
     # Shows
-    "home": Expect(LOGGED_IN, NOT_ALLOWED),
-    "new_show": Expect(LOGGED_IN, LOGGED_IN),  # where anyone may create shows
-    "show_detail": Expect(TEAM, NOT_ALLOWED),
-    "show_settings": Expect(MANAGE, MANAGE),
-    "archive_show": Expect(NOT_ALLOWED, MANAGE),
-    "show_team": Expect(MANAGE, NOT_ALLOWED),
-    "invite": Expect(NOT_ALLOWED, MANAGE),
-    "withdraw_invitation": Expect(NOT_ALLOWED, MANAGE),
-    "change_role": Expect(NOT_ALLOWED, MANAGE),
-    "add_role": Expect(NOT_ALLOWED, MANAGE),
-    "accept_invitation": Expect(NOWHERE, NOWHERE),
-    "restore_episode": Expect(NOT_ALLOWED, EDIT),
-    "new_episode": Expect(NOT_ALLOWED, EDIT),
-    "edit_template": Expect(EDIT, NOT_ALLOWED),
-    "import_preview": Expect(EDIT, EDIT),
-    "import_save": Expect(NOT_ALLOWED, EDIT),
-    "import_sheet": Expect(NOT_ALLOWED, EDIT),
-    "show_report": Expect(TEAM, NOT_ALLOWED),
-    "show_report_csv": Expect(TEAM, NOT_ALLOWED),
-    "show_upcoming": Expect(TEAM, NOT_ALLOWED),
-    "show_calendar": Expect(TEAM_FEED, NOT_ALLOWED),
-    "overlay_page": Expect(KEYED, NOT_ALLOWED),  # no key here: a transparent empty page, 403
-    "overlay_state": Expect(KEYED, NOT_ALLOWED),
-    "overlay_looks_css": Expect(KEYED, NOT_ALLOWED),
-    "new_overlay_key": Expect(NOT_ALLOWED, MANAGE),
-    "overlay_looks": Expect(NOT_ALLOWED, MANAGE),
-    "live_graphics": Expect(CALL, NOT_ALLOWED),
+    "episodes:home": Expect(LOGGED_IN, NOT_ALLOWED),
+    "episodes:new_show": Expect(LOGGED_IN, LOGGED_IN),  # where anyone may create shows
+    "episodes:show_detail": Expect(TEAM, NOT_ALLOWED),
+    "episodes:show_settings": Expect(MANAGE, MANAGE),
+    "episodes:archive_show": Expect(NOT_ALLOWED, MANAGE),
+    "episodes:show_team": Expect(MANAGE, NOT_ALLOWED),
+    "episodes:invite": Expect(NOT_ALLOWED, MANAGE),
+    "episodes:withdraw_invitation": Expect(NOT_ALLOWED, MANAGE),
+    "episodes:change_role": Expect(NOT_ALLOWED, MANAGE),
+    "episodes:add_role": Expect(NOT_ALLOWED, MANAGE),
+    "episodes:accept_invitation": Expect(NOWHERE, NOWHERE),
+    "episodes:restore_episode": Expect(NOT_ALLOWED, EDIT),
+    "episodes:new_episode": Expect(NOT_ALLOWED, EDIT),
+    "episodes:edit_template": Expect(EDIT, NOT_ALLOWED),
+    "episodes:import_preview": Expect(EDIT, EDIT),
+    "episodes:import_save": Expect(NOT_ALLOWED, EDIT),
+    "episodes:import_sheet": Expect(NOT_ALLOWED, EDIT),
+    "episodes:show_report": Expect(TEAM, NOT_ALLOWED),
+    "episodes:show_report_csv": Expect(TEAM, NOT_ALLOWED),
+    "episodes:show_upcoming": Expect(TEAM, NOT_ALLOWED),
+    "episodes:show_calendar": Expect(TEAM_FEED, NOT_ALLOWED),
+    "episodes:overlay_page": Expect(
+        KEYED, NOT_ALLOWED
+    ),  # no key here: a transparent empty page, 403
+    "episodes:overlay_state": Expect(KEYED, NOT_ALLOWED),
+    "episodes:overlay_looks_css": Expect(KEYED, NOT_ALLOWED),
+    "episodes:new_overlay_key": Expect(NOT_ALLOWED, MANAGE),
+    "episodes:overlay_looks": Expect(NOT_ALLOWED, MANAGE),
+    "episodes:live_graphics": Expect(CALL, NOT_ALLOWED),
     # An episode, read
-    "episode_runsheet": Expect(TEAM, NOT_ALLOWED),
-    "episode_print": Expect(TEAM, NOT_ALLOWED),
-    "export_markdown": Expect(TEAM, NOT_ALLOWED),
-    "export_json": Expect(TEAM, NOT_ALLOWED),
-    "export_csv": Expect(TEAM, NOT_ALLOWED),
-    "export_xlsx": Expect(TEAM, NOT_ALLOWED),
-    "episode_report": Expect(TEAM, NOT_ALLOWED),
-    "episode_report_csv": Expect(TEAM, NOT_ALLOWED),
-    "episode_chapters": Expect(TEAM, EDIT),
-    "episode_recap": Expect(TEAM, NOT_ALLOWED),
+    "episodes:episode_runsheet": Expect(TEAM, NOT_ALLOWED),
+    "episodes:episode_print": Expect(TEAM, NOT_ALLOWED),
+    "episodes:export_markdown": Expect(TEAM, NOT_ALLOWED),
+    "episodes:export_json": Expect(TEAM, NOT_ALLOWED),
+    "episodes:export_csv": Expect(TEAM, NOT_ALLOWED),
+    "episodes:export_xlsx": Expect(TEAM, NOT_ALLOWED),
+    "episodes:episode_report": Expect(TEAM, NOT_ALLOWED),
+    "episodes:episode_report_csv": Expect(TEAM, NOT_ALLOWED),
+    "episodes:episode_chapters": Expect(TEAM, EDIT),
+    "episodes:episode_recap": Expect(TEAM, NOT_ALLOWED),
     # The editor
-    "duplicate_episode": Expect(NOT_ALLOWED, EDIT),
-    "archive_episode": Expect(NOT_ALLOWED, EDIT),
-    "delete_episode": Expect(NOT_ALLOWED, EDIT),
-    "episode_editor": Expect(EDIT, NOT_ALLOWED),
-    "editor_revision": Expect(TEAM, NOT_ALLOWED),
-    "editor_undo": Expect(NOT_ALLOWED, EDIT),
-    "edit_header": Expect(NOT_ALLOWED, EDIT),
-    "add_segment": Expect(NOT_ALLOWED, EDIT),
-    "edit_segment": Expect(NOT_ALLOWED, EDIT),
-    "duplicate_segment": Expect(NOT_ALLOWED, EDIT),
-    "add_question": Expect(NOT_ALLOWED, EDIT),
-    "edit_question": Expect(NOT_ALLOWED, EDIT),
-    "add_news": Expect(NOT_ALLOWED, EDIT),
-    "edit_news": Expect(NOT_ALLOWED, EDIT),
-    "search_speakers": Expect(EDIT, NOT_ALLOWED),
-    "add_guest": Expect(NOT_ALLOWED, EDIT),
-    "edit_appearance": Expect(NOT_ALLOWED, EDIT),
-    "edit_contact": Expect(NOT_ALLOWED, EDIT),
-    "guest_link": Expect(NOT_ALLOWED, EDIT),
-    "remove_guest": Expect(NOT_ALLOWED, EDIT),
-    "delete_item": Expect(NOT_ALLOWED, EDIT),
-    "move_item": Expect(NOT_ALLOWED, EDIT),
+    "episodes:duplicate_episode": Expect(NOT_ALLOWED, EDIT),
+    "episodes:archive_episode": Expect(NOT_ALLOWED, EDIT),
+    "episodes:delete_episode": Expect(NOT_ALLOWED, EDIT),
+    "episodes:episode_editor": Expect(EDIT, NOT_ALLOWED),
+    "episodes:editor_revision": Expect(TEAM, NOT_ALLOWED),
+    "episodes:editor_undo": Expect(NOT_ALLOWED, EDIT),
+    "episodes:edit_header": Expect(NOT_ALLOWED, EDIT),
+    "episodes:add_segment": Expect(NOT_ALLOWED, EDIT),
+    "episodes:edit_segment": Expect(NOT_ALLOWED, EDIT),
+    "episodes:duplicate_segment": Expect(NOT_ALLOWED, EDIT),
+    "episodes:add_question": Expect(NOT_ALLOWED, EDIT),
+    "episodes:edit_question": Expect(NOT_ALLOWED, EDIT),
+    "episodes:add_news": Expect(NOT_ALLOWED, EDIT),
+    "episodes:edit_news": Expect(NOT_ALLOWED, EDIT),
+    "episodes:search_speakers": Expect(EDIT, NOT_ALLOWED),
+    "episodes:add_guest": Expect(NOT_ALLOWED, EDIT),
+    "episodes:edit_appearance": Expect(NOT_ALLOWED, EDIT),
+    "episodes:edit_contact": Expect(NOT_ALLOWED, EDIT),
+    "episodes:guest_link": Expect(NOT_ALLOWED, EDIT),
+    "episodes:remove_guest": Expect(NOT_ALLOWED, EDIT),
+    "episodes:delete_item": Expect(NOT_ALLOWED, EDIT),
+    "episodes:move_item": Expect(NOT_ALLOWED, EDIT),
     # On air
-    "live_caller": Expect(CALL, NOT_ALLOWED),
-    "live_host": Expect(TEAM, NOT_ALLOWED),
-    "live_state": Expect(TEAM, NOT_ALLOWED),
-    "live_rehearsal": Expect(NOT_ALLOWED, CALL),
-    "live_message_read": Expect(NOT_ALLOWED, TEAM),
-    "live_question": Expect(NOT_ALLOWED, CALL),
-    "live_command": Expect(NOT_ALLOWED, CALL),
-    "live_studio": Expect(TEAM, NOT_ALLOWED),
-    "live_screens": Expect(CALL, NOT_ALLOWED),
-    "live_screen_heartbeat": Expect(NOT_ALLOWED, TEAM),
-    "live_screen_name": Expect(NOT_ALLOWED, CALL),
-    "live_screen_command": Expect(NOT_ALLOWED, CALL),
+    "episodes:live_caller": Expect(CALL, NOT_ALLOWED),
+    "episodes:live_host": Expect(TEAM, NOT_ALLOWED),
+    "episodes:live_state": Expect(TEAM, NOT_ALLOWED),
+    "episodes:live_rehearsal": Expect(NOT_ALLOWED, CALL),
+    "episodes:live_message_read": Expect(NOT_ALLOWED, TEAM),
+    "episodes:live_question": Expect(NOT_ALLOWED, CALL),
+    "episodes:live_command": Expect(NOT_ALLOWED, CALL),
+    "episodes:live_studio": Expect(TEAM, NOT_ALLOWED),
+    "episodes:live_screens": Expect(CALL, NOT_ALLOWED),
+    "episodes:live_screen_heartbeat": Expect(NOT_ALLOWED, TEAM),
+    "episodes:live_screen_name": Expect(NOT_ALLOWED, CALL),
+    "episodes:live_screen_command": Expect(NOT_ALLOWED, CALL),
     # The HTTP API
-    "api_episodes": Expect(API_TEAM, NOT_ALLOWED),
-    "api_live_state": Expect(API_TEAM, NOT_ALLOWED),
-    "api_live_command": Expect(NOT_ALLOWED, API_CALL),
+    "episodes:api_episodes": Expect(API_TEAM, NOT_ALLOWED),
+    "episodes:api_live_state": Expect(API_TEAM, NOT_ALLOWED),
+    "episodes:api_live_command": Expect(NOT_ALLOWED, API_CALL),
 }
 # Not ours to enumerate: Django's admin (staff only, its own tests) and uploaded files served
 # by a local install (where no web server is in front).
 SKIPPED_PREFIXES = ("admin/", "^media/")
 
 
-def walk(patterns: list[Any], prefix: str = "") -> list[tuple[str, str]]:
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    """Each URL's name ("app:name" inside an app) and route."""
     found: list[tuple[str, str]] = []
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
         if route.startswith(SKIPPED_PREFIXES):
             continue
         if isinstance(pattern, URLResolver):
-            found += walk(pattern.url_patterns, route)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += walk(pattern.url_patterns, route, inner)
         elif isinstance(pattern, URLPattern):
-            found.append((pattern.name or route.rstrip("/").split("/")[-1].split(".")[0], route))
+            name = pattern.name or route.rstrip("/").split("/")[-1].split(".")[0]
+            found.append((namespace + name, route))
     return found
 
 
@@ -326,7 +331,7 @@ def test_each_role_gets_what_the_table_says(world: World, name: str, method: str
 CHANGES = sorted(
     name
     for name, expect in EXPECTED.items()
-    if expect.post is not None and not name.startswith("api_") and name != "favicon"
+    if expect.post is not None and not name.startswith("episodes:api_") and name != "favicon"
 )
 
 
@@ -335,7 +340,7 @@ def test_every_change_needs_the_csrf_token(world: World, name: str) -> None:
     """A browser session (or a guest's link) is not enough to change anything: a POST from
     another site, without the page's CSRF token, is refused and changes nothing. The API's
     bearer tokens are not sent by browsers on their own, so the API needs none."""
-    role = "guest_a" if name.startswith("guest_") else "producer"
+    role = "guest_a" if name.startswith("speakers:guest_") else "producer"
     client = Client(enforce_csrf_checks=True)
     if role == "producer":
         client.cookies = world.clients["producer"].cookies

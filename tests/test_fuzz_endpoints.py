@@ -180,7 +180,7 @@ def test_no_request_breaks_an_endpoint(
     client = Client()
     headers: dict[str, str] = {}
     users = world.users
-    if name.startswith("api_"):
+    if name.startswith("episodes:api_"):
         headers["HTTP_AUTHORIZATION"] = f"Bearer {api.new_token(users[role])}"
     elif role in users:
         client.force_login(users[role])
@@ -198,7 +198,9 @@ def test_no_request_breaks_an_endpoint(
             before = fuzzing.db_state()
             if method == "get":
                 response = client.get(path, data.draw(fuzzing.query_strings(world.ids)), **extra)
-            elif name.startswith("api_") or (name == "live_command" and data.draw(st.booleans())):
+            elif name.startswith("episodes:api_") or (
+                name == "episodes:live_command" and data.draw(st.booleans())
+            ):
                 body = data.draw(fuzzing.json_body(world.ids))
                 response = client.post(path, body, content_type="application/json", **extra)
             else:
@@ -219,8 +221,11 @@ HX_HEADERS = {"HTTP_HX_REQUEST": "true"}
 # Every URL that creates a row: sent several times at once, as a double click, two producers or
 # a retrying client would. Each answers (a refusal or a success), never a server error.
 CREATES = [
-    "new_episode", "duplicate_episode", "add_guest", "add_segment", "duplicate_segment",
-    "add_question", "add_news", "import_save", "live_command",
+    f"episodes:{name}"
+    for name in (
+        "new_episode", "duplicate_episode", "add_guest", "add_segment", "duplicate_segment",
+        "add_question", "add_news", "import_save", "live_command",
+    )
 ]  # fmt: skip
 
 

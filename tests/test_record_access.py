@@ -475,7 +475,7 @@ def test_importing_into_one_show_never_touches_another_shows_guest(world: World)
     )
     producer = world.clients["producer"]
     preview = producer.post(
-        reverse("import_preview", args=[world.b["show"].slug]), {"text": document}
+        reverse("episodes:import_preview", args=[world.b["show"].slug]), {"text": document}
     )
     shown = preview.content.decode()
     assert 'Alphonse Guestly (guest) · <span class="muted">new to Bravo Show' in shown
@@ -483,7 +483,7 @@ def test_importing_into_one_show_never_touches_another_shows_guest(world: World)
     assert world.a["link"] not in shown
     before = a_rows(world)
     saved = producer.post(
-        reverse("import_save", args=[world.b["show"].slug]),
+        reverse("episodes:import_save", args=[world.b["show"].slug]),
         {"document": preview.context["document"]},
     )
 
@@ -502,8 +502,8 @@ def test_a_guest_link_opens_only_its_own_shows_episodes(world: World) -> None:
     Appearance.objects.bulk_create([Appearance(episode=b_episode, speaker=a_speaker)])
     client = Client()
 
-    portal = client.get(reverse("guest_portal", args=[world.a["link"]]))
-    page = client.get(reverse("guest_episode", args=[world.a["link"], b_episode.pk]))
+    portal = client.get(reverse("speakers:guest_portal", args=[world.a["link"]]))
+    page = client.get(reverse("speakers:guest_episode", args=[world.a["link"], b_episode.pk]))
 
     assert "BRAVO-EPISODE" not in portal.content.decode()
     assert page.status_code == 404

@@ -154,7 +154,7 @@ def episode_chapters(request: HttpRequest, pk: int) -> HttpResponse:
         if "reset" in request.POST:
             editing.set_chapters(episode, "", None, actor(request))
             messages.success(request, "The chapters are back to the times recorded on air.")
-            return redirect("episode_chapters", episode.pk)
+            return redirect("episodes:episode_chapters", episode.pk)
         text = request.POST.get("chapters", "")
         try:
             if problem := bounds.text_problem(text):
@@ -172,7 +172,7 @@ def episode_chapters(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if saved:
                 messages.success(request, "Chapters saved.")
-                return redirect("episode_chapters", episode.pk)
+                return redirect("episodes:episode_chapters", episode.pk)
             conflict, status = True, 409
     if conflict:  # theirs is shown beside the text being edited; saving again replaces it
         episode.refresh_from_db(fields=["chapters"])

@@ -123,12 +123,12 @@ def page_urls(episode: Episode) -> dict[str, str]:
     """The editor's own URLs that are not a row's."""
     pk = [episode.pk]
     return {
-        "header_url": reverse("edit_header", args=pk),
-        "undo_url": reverse("editor_undo", args=pk),
-        "add_segment_url": reverse("add_segment", args=pk),
-        "add_news_url": reverse("add_news", args=pk),
-        "search_url": reverse("search_speakers", args=pk),
-        "add_guest_url": reverse("add_guest", args=pk),
+        "header_url": reverse("episodes:edit_header", args=pk),
+        "undo_url": reverse("episodes:editor_undo", args=pk),
+        "add_segment_url": reverse("episodes:add_segment", args=pk),
+        "add_news_url": reverse("episodes:add_news", args=pk),
+        "search_url": reverse("episodes:search_speakers", args=pk),
+        "add_guest_url": reverse("episodes:add_guest", args=pk),
     }
 
 
@@ -151,7 +151,7 @@ def editor_context(
     for appearance in episode.appearances.all():
         token = links.token_for(appearance.speaker)
         if token:
-            portal = reverse("guest_portal", args=[token])
+            portal = reverse("speakers:guest_portal", args=[token])
             guest_links[appearance.pk] = request.build_absolute_uri(portal)
     rows = editor_rows.editor_rows(
         episode,
@@ -243,7 +243,7 @@ def saved_response(
     context: dict[str, Any] = {
         "episode": episode,
         "undo": editing.last_change(episode, who),
-        "undo_url": reverse("editor_undo", args=[pk]),
+        "undo_url": reverse("episodes:editor_undo", args=[pk]),
         "error_slot": error_slot,
         "version_id": f"{prefix}-version",
         "version": saved.version,
@@ -683,7 +683,7 @@ def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
             "speakers": speakers,
             "elsewhere": elsewhere,
             "query": query,
-            "add_guest_url": reverse("add_guest", args=[episode.pk]),
+            "add_guest_url": reverse("episodes:add_guest", args=[episode.pk]),
         },
         using=editor_rows.ENGINE,
     )
@@ -790,8 +790,8 @@ def new_episode(request: HttpRequest, slug: str) -> HttpResponse:
         episode = editing.new_episode(editing.template_of(show), actor(request))
     except editing.Refused as exc:
         messages.error(request, f"No new episode: {exc}")
-        return redirect("show_detail", show.slug)
-    return redirect("episode_editor", episode.pk)
+        return redirect("episodes:show_detail", show.slug)
+    return redirect("episodes:episode_editor", episode.pk)
 
 
 @login_required
@@ -802,12 +802,12 @@ def duplicate_episode(request: HttpRequest, pk: int) -> HttpResponse:
         copy = editing.new_episode(episode, actor(request))
     except editing.Refused as exc:
         messages.error(request, f"Not duplicated: {exc}")
-        return redirect("episode_editor", episode.pk)
-    return redirect("episode_editor", copy.pk)
+        return redirect("episodes:episode_editor", episode.pk)
+    return redirect("episodes:episode_editor", copy.pk)
 
 
 @login_required
 @require_GET
 def edit_template(request: HttpRequest, slug: str) -> HttpResponse:
     show = get_show(request.user, slug, Action.EDIT)
-    return redirect("episode_editor", editing.template_of(show).pk)
+    return redirect("episodes:episode_editor", editing.template_of(show).pk)

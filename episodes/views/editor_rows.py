@@ -184,10 +184,20 @@ def editor_rows(
                 "recurring": key[2],
             }
     chips = rendered_once("episodes/editor/_addressees.html", chip_sets)
-    segment_url, question_url = RowUrl("edit_segment", pk), RowUrl("edit_question", pk)
-    moves = {kind: RowUrl("move_item", pk, kind) for kind in ("segments", "questions", "news")}
-    deletes = {kind: RowUrl("delete_item", pk, kind) for kind in ("segments", "questions", "news")}
-    duplicate_url, add_question_url = RowUrl("duplicate_segment", pk), RowUrl("add_question", pk)
+    segment_url, question_url = (
+        RowUrl("episodes:edit_segment", pk),
+        RowUrl("episodes:edit_question", pk),
+    )
+    moves = {
+        kind: RowUrl("episodes:move_item", pk, kind) for kind in ("segments", "questions", "news")
+    }
+    deletes = {
+        kind: RowUrl("episodes:delete_item", pk, kind) for kind in ("segments", "questions", "news")
+    }
+    duplicate_url, add_question_url = (
+        RowUrl("episodes:duplicate_segment", pk),
+        RowUrl("episodes:add_question", pk),
+    )
     segments = []
     for row in sheet.rows:
         segment = row.segment
@@ -225,7 +235,7 @@ def editor_rows(
                 add_question_url=add_question_url(segment.pk),
             )
         )
-    news_url = RowUrl("edit_news", pk)
+    news_url = RowUrl("episodes:edit_news", pk)
     news = tuple(
         NewsRow(
             pk=item.pk,
@@ -282,8 +292,8 @@ def guest_row(
         profile_change=(
             f"Changed their {change[0]} {timesince(change[1], now, depth=1)} ago." if change else ""
         ),
-        edit_url=reverse("edit_appearance", args=[episode_pk, pk]),
-        remove_url=reverse("remove_guest", args=[episode_pk, pk]),
-        link_action_url=reverse("guest_link", args=[episode_pk, pk]),
-        contact_url=reverse("edit_contact", args=[episode_pk, pk]),
+        edit_url=reverse("episodes:edit_appearance", args=[episode_pk, pk]),
+        remove_url=reverse("episodes:remove_guest", args=[episode_pk, pk]),
+        link_action_url=reverse("episodes:guest_link", args=[episode_pk, pk]),
+        contact_url=reverse("episodes:edit_contact", args=[episode_pk, pk]),
     )

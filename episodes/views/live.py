@@ -82,7 +82,7 @@ def host(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "episode": episode,
             "config": live_config(episode, request),
-            "screen": screens.config(reverse("live_screen_heartbeat", args=[pk]), "host"),
+            "screen": screens.config(reverse("episodes:live_screen_heartbeat", args=[pk]), "host"),
         },
     )
 
@@ -94,7 +94,7 @@ def live_config(episode: Episode, request: HttpRequest) -> dict[str, Any]:
         "state_url": f"/episodes/{episode.pk}/live/state/",
         "command_url": f"/episodes/{episode.pk}/live/",
         "time_url": "/live/time",
-        "read_url": reverse("live_message_read", args=[episode.pk]),
+        "read_url": reverse("episodes:live_message_read", args=[episode.pk]),
         "can_call": can(request.user, episode.show, Action.CALL),
         "user": request.user.get_username(),
     }

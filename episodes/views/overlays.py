@@ -68,7 +68,7 @@ def overlay_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
     key = request.GET["key"]
     preview = request.GET.get("preview") == "1"
     config = {
-        "state_url": f"{reverse('overlay_state', args=[show.slug])}?key={key}",
+        "state_url": f"{reverse('episodes:overlay_state', args=[show.slug])}?key={key}",
         "time_url": "/live/time",
         "elements": list(PAGES[page]),
         "options": layout_options(request, show),
@@ -107,13 +107,13 @@ def layout_options(request: HttpRequest, show: Show) -> dict[str, Any]:
 
 def looks_url(show: Show, key: str) -> str:
     """The show's looks stylesheet; its address changes whenever the looks do."""
-    base = reverse("overlay_looks_css", args=[show.slug])
+    base = reverse("episodes:overlay_looks_css", args=[show.slug])
     return f"{base}?key={key}&v={overlay_looks.version(show)}"
 
 
 def looks_preview_url(show: Show) -> str:
     """The "everything" overlay in preview mode, for the settings page's frame."""
-    base = reverse("overlay_page", args=[show.slug, "full"])
+    base = reverse("episodes:overlay_page", args=[show.slug, "full"])
     return f"{base}?key={overlays.overlay_key(show)}&preview=1"
 
 
@@ -170,7 +170,7 @@ def new_overlay_key(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "New overlay key: the old overlay addresses have stopped. Paste the new ones into OBS.",
     )
-    return redirect(f"{reverse('show_settings', args=[show.slug])}#overlays")
+    return redirect(f"{reverse('episodes:show_settings', args=[show.slug])}#overlays")
 
 
 def overlay_links(request: HttpRequest, show: Show) -> list[tuple[str, str]]:
@@ -184,7 +184,7 @@ def overlay_links(request: HttpRequest, show: Show) -> list[tuple[str, str]]:
         (
             labels[page],
             request.build_absolute_uri(
-                f"{reverse('overlay_page', args=[show.slug, page])}?key={key}"
+                f"{reverse('episodes:overlay_page', args=[show.slug, page])}?key={key}"
             ),
         )
         for page in PAGES

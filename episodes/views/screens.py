@@ -24,7 +24,7 @@ from .live import live_config
 
 
 def team_screen(episode: Episode, kind: str) -> dict[str, Any]:
-    return screens.config(reverse("live_screen_heartbeat", args=[episode.pk]), kind)
+    return screens.config(reverse("episodes:live_screen_heartbeat", args=[episode.pk]), kind)
 
 
 def body_of(request: HttpRequest) -> dict[str, Any]:

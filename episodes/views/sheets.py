@@ -202,7 +202,7 @@ def import_sheet(request: HttpRequest, slug: str) -> HttpResponse:
                 notice = f"Not saved: {exc}"
             else:
                 messages.success(request, f"Imported {episode.label} from {step.name}.")
-                return redirect("episode_editor", episode.pk)
+                return redirect("episodes:episode_editor", episode.pk)
 
     table = reading.table
     header = table.header()

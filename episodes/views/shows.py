@@ -40,7 +40,7 @@ def new_show(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["name"], form.cleaned_data["time_zone"], signed_in(request)
         )
         messages.success(request, f"{show.name} is set up, and you are its producer.")
-        return redirect("show_settings", show.slug)
+        return redirect("episodes:show_settings", show.slug)
     return render(request, "episodes/new_show.html", {"form": form, "zones": time_zone_names()})
 
 
@@ -94,7 +94,7 @@ def show_settings(request: HttpRequest, slug: str) -> HttpResponse:
                             air_date=episode.starts_at.astimezone(saved.zone).date()
                         )
             messages.success(request, f"Saved the settings of {saved.name}.")
-            return redirect("show_settings", saved.slug)
+            return redirect("episodes:show_settings", saved.slug)
     return settings_page(request, show, form, confirm=confirm)
 
 
@@ -138,7 +138,7 @@ def overlay_looks(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             "Saved how the stream graphics look: open overlays take it within half a minute.",
         )
-        return redirect(f"{reverse('show_settings', args=[show.slug])}#looks")
+        return redirect(f"{reverse('episodes:show_settings', args=[show.slug])}#looks")
     return settings_page(
         request, show, ShowSettingsForm(instance=show), looks_form=looks_form, status=422
     )
@@ -197,7 +197,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
     team.invite(show, email, role, signed_in(request), now=timezone.now())
     messages.success(request, f"Invited {email} as {Role(role).label.lower()}.")
-    return redirect("show_team", show.slug)
+    return redirect("episodes:show_team", show.slug)
 
 
 @login_required
@@ -209,7 +209,7 @@ def withdraw_invitation(request: HttpRequest, slug: str, invitation_pk: int) -> 
     messages.success(
         request, f"Withdrew the invitation to {invitation.email}; its link no longer works."
     )
-    return redirect("show_team", show.slug)
+    return redirect("episodes:show_team", show.slug)
 
 
 @login_required
@@ -231,7 +231,7 @@ def change_role(request: HttpRequest, slug: str, role_pk: int) -> HttpResponse:
             form = RoleForm(request.POST)
             if not form.is_valid():
                 messages.error(request, "Pick a role: producer, show caller or host.")
-                return redirect("show_team", show.slug)
+                return redirect("episodes:show_team", show.slug)
             team.change_role(show_role, form.cleaned_data["role"])
             messages.success(
                 request, f"{name} is now {Role(form.cleaned_data['role']).label.lower()}."
@@ -240,10 +240,10 @@ def change_role(request: HttpRequest, slug: str, role_pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     # Someone who just gave up their own producer role goes where they still may.
     if can(request.user, show, Action.MANAGE):
-        return redirect("show_team", show.slug)
+        return redirect("episodes:show_team", show.slug)
     if can(request.user, show, Action.VIEW):
-        return redirect("show_detail", show.slug)
-    return redirect("home")
+        return redirect("episodes:show_detail", show.slug)
+    return redirect("episodes:home")
 
 
 @login_required
@@ -261,7 +261,7 @@ def add_role(request: HttpRequest, slug: str, user_pk: int) -> HttpResponse:
         )
     else:
         messages.error(request, "Pick a role: producer, show caller or host.")
-    return redirect("show_team", show.slug)
+    return redirect("episodes:show_team", show.slug)
 
 
 # -- accepting an invitation ---------------------------------------------------------------------
@@ -308,7 +308,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             f"Welcome to {invitation.show.name}: "
             f"you are its {invitation.get_role_display().lower()}.",
         )
-        return redirect("show_detail", invitation.show.slug)
+        return redirect("episodes:show_detail", invitation.show.slug)
     return render(
         request, "episodes/accept_invitation.html", {"invitation": invitation, "form": form}
     )
@@ -329,7 +329,7 @@ def archive_show(request: HttpRequest, slug: str) -> HttpResponse:
         )
     else:
         messages.success(request, f"{show.name} is back on the home page.")
-    return redirect("show_detail", show.slug)
+    return redirect("episodes:show_detail", show.slug)
 
 
 # -- archiving and deleting an episode -----------------------------------------------------------
@@ -346,9 +346,9 @@ def archive_episode(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             f"Archived {episode.label}: off the lists and the upcoming page, kept in reports.",
         )
-        return redirect("show_detail", episode.show.slug)
+        return redirect("episodes:show_detail", episode.show.slug)
     messages.success(request, f"{episode.label} is back on the lists.")
-    return redirect("episode_runsheet", episode.pk)
+    return redirect("episodes:episode_runsheet", episode.pk)
 
 
 @login_required
@@ -359,9 +359,9 @@ def delete_episode(request: HttpRequest, pk: int) -> HttpResponse:
         editing.delete_episode(episode, editing.Actor(signed_in(request), timezone.now()))
     except editing.CannotUndo as exc:
         messages.error(request, f"Not deleted: {exc}")
-        return redirect("episode_editor", episode.pk)
+        return redirect("episodes:episode_editor", episode.pk)
     messages.success(request, f"Deleted {episode.label}. You can undo this for five minutes.")
-    return redirect("show_detail", episode.show.slug)
+    return redirect("episodes:show_detail", episode.show.slug)
 
 
 @login_required
@@ -374,6 +374,6 @@ def restore_episode(request: HttpRequest, slug: str, episode_pk: int) -> HttpRes
         )
     except editing.CannotUndo as exc:
         messages.error(request, str(exc))
-        return redirect("show_detail", show.slug)
+        return redirect("episodes:show_detail", show.slug)
     messages.success(request, f"Restored {episode.label}.")
-    return redirect("episode_editor", episode.pk)
+    return redirect("episodes:episode_editor", episode.pk)

@@ -76,7 +76,7 @@ def import_save(request: HttpRequest, slug: str) -> HttpResponse:
         docs = isolated.run(episode_json.loads, request.POST.get("document", ""))
     except (ParseError, isolated.IsolationError) as exc:
         messages.error(request, f"The preview could not be saved: {exc}")
-        return redirect("import_preview", show.slug)
+        return redirect("episodes:import_preview", show.slug)
     replace = request.POST.get("replace") == "on"
     saved = []
     for doc in docs:
@@ -89,10 +89,10 @@ def import_save(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, f"Not saved: {exc}")
     if len(saved) == 1:
         messages.success(request, f"Imported {saved[0].label}.")
-        return redirect("episode_editor", saved[0].pk)
+        return redirect("episodes:episode_editor", saved[0].pk)
     if saved:
         messages.success(request, f"Imported {len(saved)} episodes.")
-    return redirect("show_detail", show.slug)
+    return redirect("episodes:show_detail", show.slug)
 
 
 def download(content: str, filename: str, content_type: str) -> HttpResponse:

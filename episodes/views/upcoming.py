@@ -75,7 +75,7 @@ def upcoming(request: HttpRequest, slug: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise Http404("No such page.")
-    feed = reverse("show_calendar", args=[show.slug])
+    feed = reverse("episodes:show_calendar", args=[show.slug])
     if not show.upcoming_public:
         feed += f"?key={feed_key(show)}"
     return render(
@@ -102,7 +102,7 @@ def show_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         ):
             throttle.wrong_guess(request, "calendar-key")
             raise Http404("No such calendar.")
-    page = request.build_absolute_uri(reverse("show_upcoming", args=[show.slug]))
+    page = request.build_absolute_uri(reverse("episodes:show_upcoming", args=[show.slug]))
     return calendar.response(
         calendar.for_show(show, upcoming_episodes(show), page),
         f"{show.slug}.ics",

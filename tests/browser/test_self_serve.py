@@ -82,7 +82,7 @@ def test_a_producer_sets_up_a_show_without_the_admin(
     page.get_by_label("Contact email").fill("pat@example.org")
     page.get_by_label("Anyone may see the upcoming page").check()
     shot(page, "show-settings")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save the settings").click()
     expect(page.locator(".messages")).to_contain_text("Saved the settings of Night Desk")
     show.refresh_from_db()
     assert (show.call_minutes, show.contact_email, show.upcoming_public) == (
@@ -215,7 +215,7 @@ def test_screenshots_of_the_other_new_pages(
     log_in(context, base, producer)
     page.goto(base + "/shows/night-desk/settings/")
     page.get_by_label("Time zone").select_option("America/New_York")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save the settings").click()
     expect(page.locator(".confirm-zone")).to_contain_text(
         "Episode 41: Tue 5 Mar 19:00 Berlin → 13:00 New York"
     )

@@ -67,7 +67,7 @@ def test_the_episode_report_shows_planned_actual_and_the_difference(
     episode = aired(show, 1, 1530)  # 1,530 s on the clock, 30 s paused: 25 min on air
     client.force_login(make_user((show, Role.HOST)))
 
-    response = client.get(reverse("episode_report", args=[episode.pk]))
+    response = client.get(reverse("episodes:episode_report", args=[episode.pk]))
 
     html = response.content.decode()
     news, talk = response.context["report"].rows
@@ -87,7 +87,7 @@ def test_the_episode_csv_has_a_row_per_segment_and_no_formulas(client: Client, s
     )
     client.force_login(make_producer(show))
 
-    response = client.get(reverse("episode_report_csv", args=[episode.pk]))
+    response = client.get(reverse("episodes:episode_report_csv", args=[episode.pk]))
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert response["Content-Type"].startswith("text/csv")
@@ -107,8 +107,8 @@ def test_the_show_report_averages_each_kind_with_a_chart_and_csv(
     make_run(make_segment(rehearsal, kind="questions"), START, 9999, is_rehearsal=True)
     client.force_login(make_user((show, Role.HOST)))
 
-    page = client.get(reverse("show_report", args=[show.slug]))
-    data = client.get(reverse("show_report_csv", args=[show.slug]))
+    page = client.get(reverse("episodes:show_report", args=[show.slug]))
+    data = client.get(reverse("episodes:show_report_csv", args=[show.slug]))
 
     html = page.content.decode()
     assert '<svg class="bar-chart"' in html
@@ -125,7 +125,7 @@ def test_the_show_report_averages_each_kind_with_a_chart_and_csv(
 def test_an_empty_show_report_says_what_will_fill_it(client: Client, show: Show) -> None:
     client.force_login(make_producer(show))
 
-    html = client.get(reverse("show_report", args=[show.slug])).content.decode()
+    html = client.get(reverse("episodes:show_report", args=[show.slug])).content.decode()
 
     assert "No episode has been on air yet" in html
     assert "<svg" not in html
@@ -139,13 +139,15 @@ def test_the_editor_shows_how_long_each_kind_usually_runs(client: Client, show: 
     make_segment(upcoming, title="Demo", kind="demo")
     client.force_login(make_producer(show))
 
-    html = client.get(reverse("episode_editor", args=[upcoming.pk])).content.decode()
+    html = client.get(reverse("episodes:episode_editor", args=[upcoming.pk])).content.decode()
 
     assert "Questions usually run 24 min" in html  # 25 min and 22 min on air: 23 min 30 s
     assert "Demo usually" not in html  # never on air yet
 
 
-@pytest.mark.parametrize("name", ["episode_report", "episode_report_csv", "episode_chapters"])
+@pytest.mark.parametrize(
+    "name", ["episodes:episode_report", "episodes:episode_report_csv", "episodes:episode_chapters"]
+)
 def test_after_show_pages_are_for_the_shows_team_only(
     client: Client, show: Show, name: str
 ) -> None:
@@ -165,7 +167,7 @@ def test_the_producer_edits_chapters_and_an_invalid_edit_says_which_line(
 ) -> None:
     episode = aired(show, 1, 1530)
     client.force_login(make_producer(show))
-    url = reverse("episode_chapters", args=[episode.pk])
+    url = reverse("episodes:episode_chapters", args=[episode.pk])
     assert client.get(url).context["text"] == "00:00 News\n05:00 Talk\n"
 
     refused = client.post(url, {"chapters": "00:00 News\n00:05 Talk\n", "saved": ""})
@@ -185,7 +187,7 @@ def test_chapters_saved_by_someone_else_meanwhile_are_not_overwritten(
     episode = aired(show, 1, 1530)
     Episode.objects.filter(pk=episode.pk).update(chapters="00:00 Theirs\n05:00 Talk\n")
     client.force_login(make_producer(show))
-    url = reverse("episode_chapters", args=[episode.pk])
+    url = reverse("episodes:episode_chapters", args=[episode.pk])
 
     stale = client.post(url, {"chapters": "00:00 Mine\n05:00 Talk\n", "saved": ""})
 
@@ -200,7 +202,7 @@ def test_reset_goes_back_to_the_recorded_times(client: Client, show: Show) -> No
     episode = aired(show, 1, 1530)
     Episode.objects.filter(pk=episode.pk).update(chapters="00:00 Edited\n05:00 Talk\n")
     client.force_login(make_producer(show))
-    url = reverse("episode_chapters", args=[episode.pk])
+    url = reverse("episodes:episode_chapters", args=[episode.pk])
 
     client.post(url, {"reset": "1"})
 
@@ -210,7 +212,7 @@ def test_reset_goes_back_to_the_recorded_times(client: Client, show: Show) -> No
 def test_a_host_reads_chapters_but_cannot_save_them(client: Client, show: Show) -> None:
     episode = aired(show, 1, 1530)
     client.force_login(make_user((show, Role.HOST)))
-    url = reverse("episode_chapters", args=[episode.pk])
+    url = reverse("episodes:episode_chapters", args=[episode.pk])
 
     page = client.get(url)
     post = client.post(url, {"chapters": "00:00 Mine\n05:00 Talk\n", "saved": ""})
@@ -247,7 +249,7 @@ def test_a_public_upcoming_page_shows_the_next_episodes_and_their_guests(
     make_episode(show=show, number=6, status=Episode.Status.DONE, title="Old one",
                  starts_at=timezone.now() - timedelta(days=4))  # fmt: skip
 
-    html = client.get(reverse("show_upcoming", args=[show.slug])).content.decode()
+    html = client.get(reverse("episodes:show_upcoming", args=[show.slug])).content.decode()
 
     assert "#7 Plugins" in html
     assert "Dana Li" in html
@@ -261,7 +263,7 @@ def test_the_show_feed_is_a_calendar_of_the_upcoming_episodes(client: Client, sh
     Show.objects.filter(pk=show.pk).update(upcoming_public=True)
     episode = upcoming_episode(show, number=7)
 
-    response = client.get(reverse("show_calendar", args=[show.slug]))
+    response = client.get(reverse("episodes:show_calendar", args=[show.slug]))
 
     calendar = Calendar.from_ical(response.content)
     (event,) = calendar.walk("VEVENT")
@@ -273,11 +275,11 @@ def test_the_show_feed_is_a_calendar_of_the_upcoming_episodes(client: Client, sh
 
 def test_a_team_only_page_is_hidden_from_outsiders(client: Client, show: Show) -> None:
     upcoming_episode(show, number=7)
-    page = reverse("show_upcoming", args=[show.slug])
-    feed = reverse("show_calendar", args=[show.slug])
+    page = reverse("episodes:show_upcoming", args=[show.slug])
+    feed = reverse("episodes:show_calendar", args=[show.slug])
 
     anonymous = client.get(page)
-    anonymous_missing = client.get(reverse("show_upcoming", args=["no-such-show"]))
+    anonymous_missing = client.get(reverse("episodes:show_upcoming", args=["no-such-show"]))
     feed_without_key = client.get(feed)
     feed_wrong_key = client.get(feed, {"key": "0" * 64})
     client.force_login(make_producer(make_show()))
@@ -295,7 +297,7 @@ def test_a_team_only_feed_opens_with_its_key_until_the_secret_changes(
 ) -> None:
     upcoming_episode(show, number=7)
     client.force_login(make_user((show, Role.HOST)))
-    page = client.get(reverse("show_upcoming", args=[show.slug]))
+    page = client.get(reverse("episodes:show_upcoming", args=[show.slug]))
     feed_url = page.context["feed_url"]
     client.logout()
 
@@ -312,7 +314,7 @@ def test_a_team_only_feed_opens_with_its_key_until_the_secret_changes(
 
 def test_the_admin_action_revokes_the_feed_addresses(client: Client, show: Show) -> None:
     upcoming_episode(show, number=7)
-    old = reverse("show_calendar", args=[show.slug]) + f"?key={feed_key(show)}"
+    old = reverse("episodes:show_calendar", args=[show.slug]) + f"?key={feed_key(show)}"
     client.force_login(make_user(is_staff=True, is_superuser=True))
 
     response = client.post(
@@ -325,7 +327,7 @@ def test_the_admin_action_revokes_the_feed_addresses(client: Client, show: Show)
     assert client.get(old).status_code == 404
     assert (
         client.get(
-            reverse("show_calendar", args=[show.slug]),
+            reverse("episodes:show_calendar", args=[show.slug]),
             {"key": feed_key(Show.objects.get(pk=show.pk))},
         ).status_code
         == 200

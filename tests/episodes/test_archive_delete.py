@@ -38,18 +38,18 @@ def test_an_archived_episode_leaves_the_lists_and_upcoming_but_not_the_reports(
     make_run(segment, timezone.now() - timedelta(days=30), 300)
     assert upcoming_episodes(show) == [episode]
 
-    producer.post(reverse("archive_episode", args=[episode.pk]), follow=True)
+    producer.post(reverse("episodes:archive_episode", args=[episode.pk]), follow=True)
 
-    home = producer.get(reverse("home")).content.decode()
-    detail = producer.get(reverse("show_detail", args=[show.slug])).content.decode()
-    report = producer.get(reverse("show_report", args=[show.slug])).content.decode()
+    home = producer.get(reverse("episodes:home")).content.decode()
+    detail = producer.get(reverse("episodes:show_detail", args=[show.slug])).content.decode()
+    report = producer.get(reverse("episodes:show_report", args=[show.slug])).content.decode()
     assert "ARCHIVED-ONE" not in home
     assert detail.index("ARCHIVED-ONE") > detail.index("<h2>Archived</h2>")
     assert upcoming_episodes(show) == []
     assert "ARCHIVED-ONE" in report
-    assert producer.get(reverse("episode_report", args=[episode.pk])).status_code == 200
+    assert producer.get(reverse("episodes:episode_report", args=[episode.pk])).status_code == 200
 
-    producer.post(reverse("archive_episode", args=[episode.pk]), {"archive": "no"})
+    producer.post(reverse("episodes:archive_episode", args=[episode.pk]), {"archive": "no"})
 
     assert upcoming_episodes(show) == [episode]
 
@@ -59,16 +59,16 @@ def test_a_draft_that_never_aired_is_deleted_hidden_everywhere_and_restorable(
 ) -> None:
     draft = make_episode(show=show, number=9, title="OOPS-DRAFT", status=Episode.Status.DRAFT)
 
-    deleted = producer.post(reverse("delete_episode", args=[draft.pk]), follow=True)
+    deleted = producer.post(reverse("episodes:delete_episode", args=[draft.pk]), follow=True)
 
     assert "You can undo this for five minutes." in deleted.content.decode()
     assert not Episode.objects.filter(pk=draft.pk).exists()
-    assert producer.get(reverse("episode_runsheet", args=[draft.pk])).status_code == 404
-    assert "OOPS-DRAFT" not in producer.get(reverse("home")).content.decode()
+    assert producer.get(reverse("episodes:episode_runsheet", args=[draft.pk])).status_code == 404
+    assert "OOPS-DRAFT" not in producer.get(reverse("episodes:home")).content.decode()
     # Its number is free meanwhile, and the next episode takes it.
     assert Episode.everything.get(pk=draft.pk).number is None
 
-    restored = producer.post(reverse("restore_episode", args=[show.slug, draft.pk]))
+    restored = producer.post(reverse("episodes:restore_episode", args=[show.slug, draft.pk]))
 
     assert restored.status_code == 302
     assert Episode.objects.get(pk=draft.pk).number == 9
@@ -80,7 +80,9 @@ def test_a_deletion_cannot_be_undone_after_five_minutes(show: object, producer: 
     editing.delete_episode(draft, editing.Actor(None, timezone.now() - timedelta(minutes=6)))
     Episode.everything.filter(pk=draft.pk).update(deleted_at=timezone.now() - timedelta(minutes=6))
 
-    response = producer.post(reverse("restore_episode", args=[show.slug, draft.pk]), follow=True)
+    response = producer.post(
+        reverse("episodes:restore_episode", args=[show.slug, draft.pk]), follow=True
+    )
 
     assert "more than five minutes old" in response.content.decode()
     assert not Episode.objects.filter(pk=draft.pk).exists()
@@ -95,7 +97,7 @@ def test_what_aired_or_is_scheduled_is_never_deleted(show: object, producer: Cli
     template = editing.template_of(show)
 
     answers = [
-        producer.post(reverse("delete_episode", args=[e.pk]), follow=True).content.decode()
+        producer.post(reverse("episodes:delete_episode", args=[e.pk]), follow=True).content.decode()
         for e in (scheduled, rehearsed, template)
     ]
 
@@ -109,10 +111,10 @@ def test_a_new_episode_takes_a_deleted_drafts_number_and_undo_leaves_it_numberle
     show: object, producer: Client
 ) -> None:
     draft = make_episode(show=show, number=1, status=Episode.Status.DRAFT)
-    producer.post(reverse("delete_episode", args=[draft.pk]))
-    producer.post(reverse("new_episode", args=[show.slug]))
+    producer.post(reverse("episodes:delete_episode", args=[draft.pk]))
+    producer.post(reverse("episodes:new_episode", args=[show.slug]))
 
-    producer.post(reverse("restore_episode", args=[show.slug, draft.pk]))
+    producer.post(reverse("episodes:restore_episode", args=[show.slug, draft.pk]))
 
     assert Episode.objects.filter(show=show, is_template=False, number=1).count() == 1
     assert Episode.objects.get(pk=draft.pk).number is None
@@ -123,18 +125,18 @@ def test_hosts_cannot_archive_or_delete(show: object) -> None:
     host = Client()
     host.force_login(make_user((show, Role.HOST)))
 
-    assert host.post(reverse("archive_episode", args=[draft.pk])).status_code == 403
-    assert host.post(reverse("delete_episode", args=[draft.pk])).status_code == 403
+    assert host.post(reverse("episodes:archive_episode", args=[draft.pk])).status_code == 403
+    assert host.post(reverse("episodes:delete_episode", args=[draft.pk])).status_code == 403
     assert Episode.objects.get(pk=draft.pk).archived_at is None
 
 
 def test_an_archived_show_leaves_the_home_page_and_stays_reachable(
     show: object, producer: Client
 ) -> None:
-    producer.post(reverse("archive_show", args=[show.slug]), follow=True)
+    producer.post(reverse("episodes:archive_show", args=[show.slug]), follow=True)
 
-    home = producer.get(reverse("home")).content.decode()
+    home = producer.get(reverse("episodes:home")).content.decode()
 
     assert 'class="card show-card"' not in home
     assert "Archived: " in home
-    assert producer.get(reverse("show_detail", args=[show.slug])).status_code == 200
+    assert producer.get(reverse("episodes:show_detail", args=[show.slug])).status_code == 200

@@ -45,7 +45,7 @@ def producer_of(show: Show, client: Client | None = None) -> Client:
 
 def header(client: Client, episode: Episode, field: str, **values: str) -> Any:
     return client.post(
-        reverse("edit_header", args=[episode.pk]),
+        reverse("episodes:edit_header", args=[episode.pk]),
         {"field": field, "version": episode.version, **values},
         **HX,
         HTTP_HX_TRIGGER_NAME=field,
@@ -104,20 +104,20 @@ def test_pages_of_an_episode_saved_at_the_end_of_time_still_answer(starts_at: da
     token = links.ensure_link(guest.speaker)
 
     pages = [
-        reverse("episode_editor", args=[episode.pk]),
-        reverse("episode_runsheet", args=[episode.pk]),
-        reverse("episode_print", args=[episode.pk]),
-        reverse("show_upcoming", args=[show.slug]),
-        reverse("show_calendar", args=[show.slug]),
-        reverse("show_detail", args=[show.slug]),
-        reverse("home"),
-        reverse("export_json", args=[episode.pk]),
-        reverse("export_markdown", args=[episode.pk]),
-        reverse("guest_portal", args=[token]),
-        reverse("guest_episode", args=[token, episode.pk]),
-        reverse("guest_feed", args=[token]),
-        reverse("guest_episode_calendar", args=[token, episode.pk]),
-        reverse("live_state", args=[episode.pk]),
+        reverse("episodes:episode_editor", args=[episode.pk]),
+        reverse("episodes:episode_runsheet", args=[episode.pk]),
+        reverse("episodes:episode_print", args=[episode.pk]),
+        reverse("episodes:show_upcoming", args=[show.slug]),
+        reverse("episodes:show_calendar", args=[show.slug]),
+        reverse("episodes:show_detail", args=[show.slug]),
+        reverse("episodes:home"),
+        reverse("episodes:export_json", args=[episode.pk]),
+        reverse("episodes:export_markdown", args=[episode.pk]),
+        reverse("speakers:guest_portal", args=[token]),
+        reverse("speakers:guest_episode", args=[token, episode.pk]),
+        reverse("speakers:guest_feed", args=[token]),
+        reverse("speakers:guest_episode_calendar", args=[token, episode.pk]),
+        reverse("episodes:live_state", args=[episode.pk]),
     ]
     statuses = {page: client.get(page).status_code for page in pages}
     archive = backup.dump_show(show).content
@@ -145,7 +145,7 @@ def test_guest_link_expiry_outside_the_years_is_refused() -> None:
     client = producer_of(episode.show)
 
     response = client.post(
-        reverse("guest_link", args=[episode.pk, guest.pk]),
+        reverse("episodes:guest_link", args=[episode.pk, guest.pk]),
         {"action": "expiry", "expires": "9999-12-31"},
         **HX,
     )
@@ -170,13 +170,13 @@ def test_largest_64_bit_episode_number_is_refused_in_the_editor() -> None:
     assert episode.number == 5
 
 
-@pytest.mark.parametrize("view", ["new_episode", "duplicate_episode"])
+@pytest.mark.parametrize("view", ["episodes:new_episode", "episodes:duplicate_episode"])
 def test_new_episode_after_the_largest_number_is_refused_clearly(view: str) -> None:
     """A number saved before the bounds (the largest PostgreSQL keeps; SQLite kept 2**63 - 1):
     the next one does not fit, so "new episode" and "duplicate" say so instead of a 500."""
     episode = make_episode(number=2_147_483_647)
     client = producer_of(episode.show)
-    target = episode.show.slug if view == "new_episode" else episode.pk
+    target = episode.show.slug if view == "episodes:new_episode" else episode.pk
 
     response = client.post(reverse(view, args=[target]), follow=True)
 
@@ -190,7 +190,7 @@ def test_import_number_over_the_largest_is_refused() -> None:
     client = producer_of(show)
 
     response = client.post(
-        reverse("import_preview", args=[show.slug]),
+        reverse("episodes:import_preview", args=[show.slug]),
         {"text": "# Some show\n\n**News** (5 mins)\n", "number": str(2**63 - 1)},
     )
 
@@ -364,7 +364,7 @@ def test_segment_title_with_a_control_character_is_refused_next_to_it() -> None:
     client = producer_of(episode.show)
 
     response = client.post(
-        reverse("edit_segment", args=[episode.pk, segment.pk]),
+        reverse("episodes:edit_segment", args=[episode.pk, segment.pk]),
         {"field": "title", "title": "News\x07", "version": segment.version},
         **HX,
         HTTP_HX_TRIGGER_NAME="title",
@@ -382,7 +382,7 @@ def test_notes_keep_new_lines_as_lf() -> None:
     client = producer_of(episode.show)
 
     client.post(
-        reverse("edit_segment", args=[episode.pk, segment.pk]),
+        reverse("episodes:edit_segment", args=[episode.pk, segment.pk]),
         {"field": "notes", "notes": "one\r\ntwo\rthree", "version": segment.version},
         **HX,
         HTTP_HX_TRIGGER_NAME="notes",
@@ -400,8 +400,10 @@ def test_deeply_nested_json_import_is_refused_with_a_reason() -> None:
     client = producer_of(show)
     nested = '{"format": "showrunner.episode/1", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
 
-    preview = client.post(reverse("import_preview", args=[show.slug]), {"text": nested})
-    saved = client.post(reverse("import_save", args=[show.slug]), {"document": nested}, follow=True)
+    preview = client.post(reverse("episodes:import_preview", args=[show.slug]), {"text": nested})
+    saved = client.post(
+        reverse("episodes:import_save", args=[show.slug]), {"document": nested}, follow=True
+    )
 
     assert preview.status_code == 200
     assert "nests 100,001 levels deep" in str(preview.context["parse_error"])
@@ -461,7 +463,7 @@ def test_adding_a_guest_twice_says_so() -> None:
     episode = make_episode()
     dana = make_speaker(name="Dana Li", show=episode.show)
     client = producer_of(episode.show)
-    add = reverse("add_guest", args=[episode.pk])
+    add = reverse("episodes:add_guest", args=[episode.pk])
 
     first = client.post(add, {"speaker": dana.pk, "layout_version": 1}, **HX)
     second = client.post(add, {"speaker": dana.pk, "layout_version": 2}, **HX)
@@ -499,7 +501,7 @@ def test_new_episode_refuses_when_every_try_meets_a_taken_number(
     monkeypatch.setattr(editing, "next_number", lambda show: 4)
     client = producer_of(episode.show)
 
-    response = client.post(reverse("new_episode", args=[episode.show.slug]), follow=True)
+    response = client.post(reverse("episodes:new_episode", args=[episode.show.slug]), follow=True)
 
     assert response.status_code == 200
     assert "no number was free; nothing was saved. Try again." in response.content.decode()
@@ -511,7 +513,7 @@ def test_six_parallel_adds_of_one_guest_add_them_once() -> None:
     episode = make_episode()
     dana = make_speaker(name="Dana Li", show=episode.show)
     users = [make_user((episode.show, Role.PRODUCER)) for _ in range(6)]
-    add = reverse("add_guest", args=[episode.pk])
+    add = reverse("episodes:add_guest", args=[episode.pk])
 
     def add_dana(index: int) -> int:
         client = Client(raise_request_exception=False)
@@ -533,7 +535,7 @@ def test_six_parallel_new_episodes_get_six_numbers() -> None:
     def new(index: int) -> int:
         client = Client(raise_request_exception=False)
         client.force_login(users[index])
-        return client.post(reverse("new_episode", args=[show.slug])).status_code
+        return client.post(reverse("episodes:new_episode", args=[show.slug])).status_code
 
     statuses = fuzzing.at_once(6, new)
 
@@ -559,9 +561,24 @@ def test_six_new_episodes_in_a_row_number_on(monkeypatch: pytest.MonkeyPatch) ->
 @pytest.mark.parametrize(
     ("view", "args", "data", "message"),
     [
-        ("add_question", "segment", {"text": "Why\x07?"}, "The question contains the control"),
-        ("add_guest", "", {"name": "Dana\x07 Li"}, "The name contains the control character"),
-        ("add_news", "", {"links": "Bell\x07 https://e.org/x"}, "Line 1 contains the control"),
+        (
+            "episodes:add_question",
+            "segment",
+            {"text": "Why\x07?"},
+            "The question contains the control",
+        ),
+        (
+            "episodes:add_guest",
+            "",
+            {"name": "Dana\x07 Li"},
+            "The name contains the control character",
+        ),
+        (
+            "episodes:add_news",
+            "",
+            {"links": "Bell\x07 https://e.org/x"},
+            "Line 1 contains the control",
+        ),
     ],
 )
 def test_editor_additions_with_a_control_character_are_refused(
@@ -587,7 +604,7 @@ def test_chapters_with_a_nul_are_refused() -> None:
     client = producer_of(episode.show)
 
     response = client.post(
-        reverse("episode_chapters", args=[episode.pk]),
+        reverse("episodes:episode_chapters", args=[episode.pk]),
         {"chapters": "00:00 Intro\n05:00 Q\x00A", "saved": ""},
     )
 
@@ -604,7 +621,7 @@ def test_got_it_with_any_message_number_answers(value: object) -> None:
     client.force_login(make_user((episode.show, Role.HOST)))
 
     response = client.post(
-        reverse("live_message_read", args=[episode.pk]),
+        reverse("episodes:live_message_read", args=[episode.pk]),
         json.dumps({"message": value}),
         content_type="application/json",
     )

@@ -58,7 +58,7 @@ def url(name: str, *args: object) -> str:
 
 
 def test_editor_page_for_a_producer(producer: Client, episode: Episode) -> None:
-    response = producer.get(url("episode_editor", episode.pk))
+    response = producer.get(url("episodes:episode_editor", episode.pk))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -71,9 +71,9 @@ def test_editor_page_for_a_producer(producer: Client, episode: Episode) -> None:
 def test_editor_is_refused_to_other_roles(client: Client, episode: Episode, role: str) -> None:
     client.force_login(make_user((episode.show, role)))
 
-    assert client.get(url("episode_editor", episode.pk)).status_code == 403
+    assert client.get(url("episodes:episode_editor", episode.pk)).status_code == 403
     response = client.post(
-        url("edit_segment", episode.pk, episode.segments.first().pk),
+        url("episodes:edit_segment", episode.pk, episode.segments.first().pk),
         {"title": "Hijacked", "version": 1},
         **hx("title"),
     )
@@ -82,13 +82,13 @@ def test_editor_is_refused_to_other_roles(client: Client, episode: Episode, role
 
 
 def test_editor_needs_a_login(client: Client, episode: Episode) -> None:
-    response = client.get(url("episode_editor", episode.pk))
+    response = client.get(url("episodes:episode_editor", episode.pk))
 
     assert response.status_code == 302
 
 
 def test_editor_body_fragment_for_htmx(producer: Client, episode: Episode) -> None:
-    response = producer.get(url("episode_editor", episode.pk) + "?part=body", **HX)
+    response = producer.get(url("episodes:episode_editor", episode.pk) + "?part=body", **HX)
 
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="editor-body">')
@@ -101,7 +101,9 @@ def test_editing_a_cell_saves_and_answers_with_new_times(
     news = episode.segments.get(title="News")
 
     response = producer.post(
-        url("edit_segment", episode.pk, news.pk), {"planned": "5-10", "version": 1}, **hx("planned")
+        url("episodes:edit_segment", episode.pk, news.pk),
+        {"planned": "5-10", "version": 1},
+        **hx("planned"),
     )
 
     assert response.status_code == 200
@@ -120,7 +122,7 @@ def test_invalid_cell_value_is_shown_in_place_and_not_saved(
     news = episode.segments.get(title="News")
 
     response = producer.post(
-        url("edit_segment", episode.pk, news.pk),
+        url("episodes:edit_segment", episode.pk, news.pk),
         {"planned": "ten-ish", "version": 1},
         **hx("planned"),
     )
@@ -136,7 +138,9 @@ def test_empty_title_is_refused(producer: Client, episode: Episode) -> None:
     news = episode.segments.get(title="News")
 
     response = producer.post(
-        url("edit_segment", episode.pk, news.pk), {"title": "  ", "version": 1}, **hx("title")
+        url("episodes:edit_segment", episode.pk, news.pk),
+        {"title": "  ", "version": 1},
+        **hx("title"),
     )
 
     assert response.status_code == 422
@@ -148,13 +152,13 @@ def test_stale_cell_edit_gets_409_with_the_current_value(
 ) -> None:
     news = episode.segments.get(title="News")
     producer.post(
-        url("edit_segment", episode.pk, news.pk),
+        url("episodes:edit_segment", episode.pk, news.pk),
         {"title": "Headlines", "version": 1},
         **hx("title"),
     )
 
     response = producer.post(
-        url("edit_segment", episode.pk, news.pk),
+        url("episodes:edit_segment", episode.pk, news.pk),
         {"title": "Top stories", "version": 1},
         **hx("title"),
     )
@@ -172,7 +176,7 @@ def test_owner_must_be_on_this_episode(producer: Client, episode: Episode) -> No
     stranger = make_appearance(make_episode())
 
     response = producer.post(
-        url("edit_segment", episode.pk, news.pk),
+        url("episodes:edit_segment", episode.pk, news.pk),
         {"owner": stranger.pk, "version": 1},
         **hx("owner"),
     )
@@ -185,7 +189,9 @@ def test_segment_of_another_episode_is_404(producer: Client, episode: Episode) -
     other = make_segment(make_episode())
 
     response = producer.post(
-        url("edit_segment", episode.pk, other.pk), {"title": "x", "version": 1}, **hx("title")
+        url("episodes:edit_segment", episode.pk, other.pk),
+        {"title": "x", "version": 1},
+        **hx("title"),
     )
 
     assert response.status_code == 404
@@ -195,7 +201,7 @@ def test_header_edit_sets_the_start_in_the_show_time_zone(
     producer: Client, episode: Episode
 ) -> None:
     response = producer.post(
-        url("edit_header", episode.pk),
+        url("episodes:edit_header", episode.pk),
         {"air_date": "2026-07-01", "air_time": "19:30", "version": 1},
         **hx("air_time"),
     )
@@ -210,7 +216,7 @@ def test_header_number_clash_is_refused(producer: Client, episode: Episode) -> N
     make_episode(show=episode.show, number=99, title="Taken")
 
     response = producer.post(
-        url("edit_header", episode.pk), {"number": "99", "version": 1}, **hx("number")
+        url("episodes:edit_header", episode.pk), {"number": "99", "version": 1}, **hx("number")
     )
 
     assert response.status_code == 422
@@ -221,10 +227,10 @@ def test_layout_change_with_a_stale_layout_version_is_refused(
     producer: Client, episode: Episode
 ) -> None:
     news = episode.segments.get(title="News")
-    producer.post(url("add_segment", episode.pk), {"layout_version": 1}, **HX)
+    producer.post(url("episodes:add_segment", episode.pk), {"layout_version": 1}, **HX)
 
     response = producer.post(
-        url("move_item", episode.pk, "segments", news.pk),
+        url("episodes:move_item", episode.pk, "segments", news.pk),
         {"direction": "down", "layout_version": 1},
         **HX,
     )
@@ -238,22 +244,26 @@ def test_move_delete_and_undo(producer: Client, episode: Episode) -> None:
     news = episode.segments.get(title="News")
 
     producer.post(
-        url("move_item", episode.pk, "segments", news.pk),
+        url("episodes:move_item", episode.pk, "segments", news.pk),
         {"direction": "down", "layout_version": 1},
         **HX,
     )
     assert list(episode.segments.values_list("title", flat=True)) == ["Questions", "News"]
-    producer.post(url("delete_item", episode.pk, "segments", news.pk), {"layout_version": 2}, **HX)
+    producer.post(
+        url("episodes:delete_item", episode.pk, "segments", news.pk), {"layout_version": 2}, **HX
+    )
     assert list(episode.segments.values_list("title", flat=True)) == ["Questions"]
 
-    response = producer.post(url("editor_undo", episode.pk), **HX)
+    response = producer.post(url("episodes:editor_undo", episode.pk), **HX)
 
     assert "Undone: delete “News”" in response.content.decode()
     assert list(episode.segments.values_list("title", flat=True)) == ["Questions", "News"]
 
 
 def test_unknown_kind_of_item_is_404(producer: Client, episode: Episode) -> None:
-    response = producer.post(url("delete_item", episode.pk, "show", 1), {"layout_version": 1}, **HX)
+    response = producer.post(
+        url("episodes:delete_item", episode.pk, "show", 1), {"layout_version": 1}, **HX
+    )
 
     assert response.status_code == 404
 
@@ -263,18 +273,18 @@ def test_question_add_edit_and_address(producer: Client, episode: Episode) -> No
     dana = episode.appearances.get()
 
     producer.post(
-        url("add_question", episode.pk, segment.pk),
+        url("episodes:add_question", episode.pk, segment.pk),
         {"text": "What next?", "layout_version": 1},
         **HX,
     )
     question = segment.questions.get(text="What next?")
     producer.post(
-        url("edit_question", episode.pk, question.pk),
+        url("episodes:edit_question", episode.pk, question.pk),
         {"addressed_to": [dana.pk], "version": 1},
         **hx("addressed_to"),
     )
     producer.post(
-        url("edit_question", episode.pk, question.pk),
+        url("episodes:edit_question", episode.pk, question.pk),
         {"everyone": "on", "version": 2},
         **hx("everyone"),
     )
@@ -288,7 +298,7 @@ def test_question_can_be_marked_recurring(producer: Client, episode: Episode) ->
     question = episode.segments.get(title="Questions").questions.get()
 
     response = producer.post(
-        url("edit_question", episode.pk, question.pk),
+        url("episodes:edit_question", episode.pk, question.pk),
         {"is_recurring": "on", "text": question.text, "version": 1},
         **hx("is_recurring"),
     )
@@ -303,7 +313,9 @@ def test_empty_question_is_refused(producer: Client, episode: Episode) -> None:
     segment = episode.segments.get(title="Questions")
 
     response = producer.post(
-        url("add_question", episode.pk, segment.pk), {"text": " ", "layout_version": 1}, **HX
+        url("episodes:add_question", episode.pk, segment.pk),
+        {"text": " ", "layout_version": 1},
+        **HX,
     )
 
     assert response.status_code == 422
@@ -312,7 +324,7 @@ def test_empty_question_is_refused(producer: Client, episode: Episode) -> None:
 
 def test_pasting_several_links_adds_several_news_items(producer: Client, episode: Episode) -> None:
     producer.post(
-        url("add_news", episode.pk),
+        url("episodes:add_news", episode.pk),
         {
             "links": "https://a.example.org/one\nRelease notes: https://b.example.org/two\n"
             "- [Roadmap](https://c.example.org/three)",
@@ -331,7 +343,7 @@ def test_pasting_several_links_adds_several_news_items(producer: Client, episode
 
 def test_pasted_links_with_a_bad_line_add_nothing(producer: Client, episode: Episode) -> None:
     response = producer.post(
-        url("add_news", episode.pk),
+        url("episodes:add_news", episode.pk),
         {"links": "https://a.example.org/one\nnot a link at all", "layout_version": 1},
         **HX,
     )
@@ -345,7 +357,7 @@ def test_news_url_is_validated(producer: Client, episode: Episode) -> None:
     item = episode.news_items.get()
 
     response = producer.post(
-        url("edit_news", episode.pk, item.pk),
+        url("episodes:edit_news", episode.pk, item.pk),
         {"url": "javascript:alert(1)", "version": 1},
         **hx("url"),
     )
@@ -357,20 +369,22 @@ def test_news_url_is_validated(producer: Client, episode: Episode) -> None:
 def test_guest_search_add_and_remove(producer: Client, episode: Episode) -> None:
     omar = make_speaker(name="Omar Haddad", show=episode.show)
 
-    found = producer.get(url("search_speakers", episode.pk), {"q": "oma"}, **HX)
+    found = producer.get(url("episodes:search_speakers", episode.pk), {"q": "oma"}, **HX)
     assert "Omar Haddad" in found.content.decode()
     assert (
         "Dana Li"
-        not in producer.get(url("search_speakers", episode.pk), {"q": "dana"}).content.decode()
+        not in producer.get(
+            url("episodes:search_speakers", episode.pk), {"q": "dana"}
+        ).content.decode()
     )
 
     producer.post(
-        url("add_guest", episode.pk),
+        url("episodes:add_guest", episode.pk),
         {"speaker": omar.pk, "role": "co_host", "layout_version": 1},
         **HX,
     )
     producer.post(
-        url("add_guest", episode.pk),
+        url("episodes:add_guest", episode.pk),
         {"name": "Lee Park", "role": "guest", "layout_version": 2},
         **HX,
     )
@@ -381,21 +395,25 @@ def test_guest_search_add_and_remove(producer: Client, episode: Episode) -> None
         ("Omar Haddad", "co_host"),
     ]
     lee = episode.appearances.get(speaker__name="Lee Park")
-    producer.post(url("remove_guest", episode.pk, lee.pk), {"layout_version": 3}, **HX)
+    producer.post(url("episodes:remove_guest", episode.pk, lee.pk), {"layout_version": 3}, **HX)
     assert not Appearance.objects.filter(pk=lee.pk).exists()
     assert Speaker.objects.filter(name="Lee Park").exists()
 
 
 def test_revision_endpoint_moves_with_every_change(producer: Client, episode: Episode) -> None:
-    before = json.loads(producer.get(url("editor_revision", episode.pk)).content)["revision"]
+    before = json.loads(producer.get(url("episodes:editor_revision", episode.pk)).content)[
+        "revision"
+    ]
     news = episode.segments.get(title="News")
     producer.post(
-        url("edit_segment", episode.pk, news.pk),
+        url("episodes:edit_segment", episode.pk, news.pk),
         {"title": "Headlines", "version": 1},
         **hx("title"),
     )
 
-    after = json.loads(producer.get(url("editor_revision", episode.pk)).content)["revision"]
+    after = json.loads(producer.get(url("episodes:editor_revision", episode.pk)).content)[
+        "revision"
+    ]
 
     assert after == before + 1
 
@@ -406,7 +424,7 @@ def test_changes_need_a_csrf_token(episode: Episode) -> None:
     news = episode.segments.get(title="News")
 
     response = client.post(
-        url("edit_segment", episode.pk, news.pk),
+        url("episodes:edit_segment", episode.pk, news.pk),
         {"title": "No token", "version": 1},
         **hx("title"),
     )
@@ -421,23 +439,23 @@ def test_new_episode_from_the_template_and_the_template_editor(
     template = editing.template_of(episode.show)
     make_segment(template, title="Wrap up", kind="wrap_up", minutes=2)
 
-    response = producer.post(url("new_episode", episode.show.slug))
+    response = producer.post(url("episodes:new_episode", episode.show.slug))
 
     new = Episode.objects.exclude(pk__in=[episode.pk, template.pk]).get()
-    assert response["Location"] == url("episode_editor", new.pk)
+    assert response["Location"] == url("episodes:episode_editor", new.pk)
     assert list(new.segments.values_list("title", flat=True)) == ["Wrap up"]
-    assert producer.get(url("edit_template", episode.show.slug))["Location"] == url(
-        "episode_editor", template.pk
+    assert producer.get(url("episodes:edit_template", episode.show.slug))["Location"] == url(
+        "episodes:episode_editor", template.pk
     )
-    template_page = producer.get(url("episode_editor", template.pk)).content.decode()
+    template_page = producer.get(url("episodes:episode_editor", template.pk)).content.decode()
     assert "Template for" in template_page
 
 
 def test_duplicate_episode(producer: Client, episode: Episode) -> None:
-    response = producer.post(url("duplicate_episode", episode.pk))
+    response = producer.post(url("episodes:duplicate_episode", episode.pk))
 
     copy = Episode.objects.exclude(pk=episode.pk).get()
-    assert response["Location"] == url("episode_editor", copy.pk)
+    assert response["Location"] == url("episodes:episode_editor", copy.pk)
     assert copy.number == episode.number + 1
 
 
@@ -460,9 +478,9 @@ def test_editor_loads_in_a_fixed_number_of_queries(
 
     # 12: one for the guests' profile changes, one for how long segments usually run
     with django_assert_num_queries(12):  # type: ignore[operator]
-        assert client.get(url("episode_editor", small.pk)).status_code == 200
+        assert client.get(url("episodes:episode_editor", small.pk)).status_code == 200
     with django_assert_num_queries(12):  # type: ignore[operator]
-        assert client.get(url("episode_editor", large.pk)).status_code == 200
+        assert client.get(url("episodes:episode_editor", large.pk)).status_code == 200
 
 
 def test_a_saved_cell_answers_in_a_fixed_number_of_queries(
@@ -491,7 +509,7 @@ def test_a_saved_cell_answers_in_a_fixed_number_of_queries(
         # bar and (a planned time moves times) the segments: none of them per row
         with django_assert_num_queries(17 + NOTIFY):
             response = client.post(
-                url("edit_segment", episode.pk, first.pk),
+                url("episodes:edit_segment", episode.pk, first.pk),
                 {"planned": "7", "version": first.version},
                 **hx("planned"),
             )
@@ -502,7 +520,7 @@ def test_a_saved_cell_answers_in_a_fixed_number_of_queries(
 
         with django_assert_num_queries(16 + NOTIFY):  # a title moves no times: no segments
             response = client.post(
-                url("edit_segment", episode.pk, first.pk),
+                url("episodes:edit_segment", episode.pk, first.pk),
                 {"title": "Renamed", "version": first.version + 1},
                 **hx("title"),
             )
@@ -517,13 +535,15 @@ def test_adding_a_guest_on_a_stale_layout_is_refused_and_says_so(
     producer: Client, episode: Episode
 ) -> None:
     omar = make_speaker(name="Omar Haddad", show=episode.show)
-    producer.post(url("add_segment", episode.pk), {"layout_version": 1}, **HX)  # someone else
+    producer.post(
+        url("episodes:add_segment", episode.pk), {"layout_version": 1}, **HX
+    )  # someone else
 
     response = producer.post(
-        url("add_guest", episode.pk), {"speaker": omar.pk, "layout_version": 1}, **HX
+        url("episodes:add_guest", episode.pk), {"speaker": omar.pk, "layout_version": 1}, **HX
     )
     by_name = producer.post(
-        url("add_guest", episode.pk), {"name": "Lee Park", "layout_version": 1}, **HX
+        url("episodes:add_guest", episode.pk), {"name": "Lee Park", "layout_version": 1}, **HX
     )
 
     assert response.status_code == 409
@@ -538,9 +558,11 @@ def test_removing_a_guest_on_a_stale_layout_is_refused_and_says_so(
     producer: Client, episode: Episode
 ) -> None:
     dana = episode.appearances.get()
-    producer.post(url("add_segment", episode.pk), {"layout_version": 1}, **HX)
+    producer.post(url("episodes:add_segment", episode.pk), {"layout_version": 1}, **HX)
 
-    response = producer.post(url("remove_guest", episode.pk, dana.pk), {"layout_version": 1}, **HX)
+    response = producer.post(
+        url("episodes:remove_guest", episode.pk, dana.pk), {"layout_version": 1}, **HX
+    )
 
     assert response.status_code == 409
     assert "The run-sheet changed while you were working" in response.content.decode()
@@ -553,11 +575,11 @@ def test_undo_puts_a_removed_guest_back_with_their_questions_and_segments(
     dana = episode.appearances.get()
     question = episode.segments.get(title="Questions").questions.get()
     Segment.objects.filter(episode=episode, title="News").update(owner=dana)
-    producer.post(url("remove_guest", episode.pk, dana.pk), {"layout_version": 1}, **HX)
+    producer.post(url("episodes:remove_guest", episode.pk, dana.pk), {"layout_version": 1}, **HX)
     assert not episode.appearances.exists()
     assert episode.segments.get(title="News").owner is None
 
-    response = producer.post(url("editor_undo", episode.pk), **HX)
+    response = producer.post(url("episodes:editor_undo", episode.pk), **HX)
 
     assert "Undone: take Dana Li off." in response.content.decode()
     back = episode.appearances.get()
@@ -568,9 +590,11 @@ def test_undo_puts_a_removed_guest_back_with_their_questions_and_segments(
 
 def test_undo_takes_an_added_guest_off_again(producer: Client, episode: Episode) -> None:
     omar = make_speaker(name="Omar Haddad", show=episode.show)
-    producer.post(url("add_guest", episode.pk), {"speaker": omar.pk, "layout_version": 1}, **HX)
+    producer.post(
+        url("episodes:add_guest", episode.pk), {"speaker": omar.pk, "layout_version": 1}, **HX
+    )
 
-    response = producer.post(url("editor_undo", episode.pk), **HX)
+    response = producer.post(url("episodes:editor_undo", episode.pk), **HX)
 
     assert "Undone: add Omar Haddad." in response.content.decode()
     assert list(episode.appearances.values_list("speaker__name", flat=True)) == ["Dana Li"]
@@ -582,6 +606,6 @@ def test_guest_link_changes_move_the_revision_open_editors_follow(
     dana = episode.appearances.get()
     before = Episode.objects.get(pk=episode.pk).revision
 
-    producer.post(url("guest_link", episode.pk, dana.pk), {"action": "new"}, **HX)
+    producer.post(url("episodes:guest_link", episode.pk, dana.pk), {"action": "new"}, **HX)
 
     assert Episode.objects.get(pk=episode.pk).revision == before + 1

@@ -29,7 +29,7 @@ def producer(episode: Episode) -> Client:
 
 
 def contact_url(episode: Episode) -> str:
-    return reverse("edit_contact", args=[episode.pk, episode.appearances.get().pk])
+    return reverse("episodes:edit_contact", args=[episode.pk, episode.appearances.get().pk])
 
 
 def test_a_producer_sets_a_guests_email_and_the_guest_sees_it_in_their_history(
@@ -45,7 +45,7 @@ def test_a_producer_sets_a_guests_email_and_the_guest_sees_it_in_their_history(
     change = ProfileChange.objects.get(speaker=dana)
     assert change.fields == {"email": ["", "dana@example.org"]}
     assert change.changed_by.username == "pat"
-    page = Client().get(reverse("guest_profile", args=[links.ensure_link(dana)]))
+    page = Client().get(reverse("speakers:guest_profile", args=[links.ensure_link(dana)]))
     assert "the producers set your email" in page.content.decode()
 
 
@@ -93,9 +93,9 @@ def test_the_editor_shows_contact_fields_and_no_longer_sends_to_the_admin(
     appearance = episode.appearances.get()
     links.ensure_link(appearance.speaker)
 
-    page = producer.get(reverse("episode_editor", args=[episode.pk])).content.decode()
+    page = producer.get(reverse("episodes:episode_editor", args=[episode.pk])).content.decode()
     refused = producer.post(
-        reverse("guest_link", args=[episode.pk, appearance.pk]), {"action": "send"}, **HX
+        reverse("episodes:guest_link", args=[episode.pk, appearance.pk]), {"action": "send"}, **HX
     )
 
     assert f'id="contact-{appearance.pk}-email-was"' in page

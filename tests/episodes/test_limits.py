@@ -38,9 +38,13 @@ def test_a_segment_past_the_episodes_bound_is_refused_with_the_reason(
     fill_segments(episode, limits.MAX_SEGMENTS_PER_EPISODE)
     last = episode.segments.last()
 
-    added = producer.post(reverse("add_segment", args=[episode.pk]), {"layout_version": 1}, **HX)
+    added = producer.post(
+        reverse("episodes:add_segment", args=[episode.pk]), {"layout_version": 1}, **HX
+    )
     duplicated = producer.post(
-        reverse("duplicate_segment", args=[episode.pk, last.pk]), {"layout_version": 1}, **HX
+        reverse("episodes:duplicate_segment", args=[episode.pk, last.pk]),
+        {"layout_version": 1},
+        **HX,
     )
 
     for response in (added, duplicated):
@@ -55,7 +59,7 @@ def test_a_segment_past_the_episodes_bound_is_refused_with_the_reason(
 def test_the_editor_has_a_place_for_the_segment_bound_message(
     producer: Client, episode: Episode
 ) -> None:
-    response = producer.get(reverse("episode_editor", args=[episode.pk]))
+    response = producer.get(reverse("episodes:episode_editor", args=[episode.pk]))
 
     assert b'id="segment-limit-error"' in response.content
 
@@ -68,7 +72,7 @@ def test_a_question_past_the_segments_bound_is_refused(producer: Client, episode
     )
 
     response = producer.post(
-        reverse("add_question", args=[episode.pk, segment.pk]),
+        reverse("episodes:add_question", args=[episode.pk, segment.pk]),
         {"text": "One more?", "layout_version": 1},
         **HX,
     )
@@ -85,12 +89,12 @@ def test_question_text_is_bounded_on_edit_as_on_add(producer: Client, episode: E
     long_text = "x" * (limits.MAX_QUESTION_LENGTH + 1)
 
     added = producer.post(
-        reverse("add_question", args=[episode.pk, segment.pk]),
+        reverse("episodes:add_question", args=[episode.pk, segment.pk]),
         {"text": long_text, "layout_version": 1},
         **HX,
     )
     edited = producer.post(
-        reverse("edit_question", args=[episode.pk, question.pk]),
+        reverse("episodes:edit_question", args=[episode.pk, question.pk]),
         {"text": long_text, "version": question.version},
         **{**HX, "HTTP_HX_TRIGGER_NAME": "text"},
     )
@@ -108,7 +112,7 @@ def test_question_text_at_the_bound_is_saved_on_edit(producer: Client, episode: 
     question = make_question(segment, text="Short?")
 
     response = producer.post(
-        reverse("edit_question", args=[episode.pk, question.pk]),
+        reverse("episodes:edit_question", args=[episode.pk, question.pk]),
         {"text": "y" * limits.MAX_QUESTION_LENGTH, "version": question.version},
         **{**HX, "HTTP_HX_TRIGGER_NAME": "text"},
     )
@@ -157,7 +161,7 @@ def test_the_import_page_shows_the_bound_and_saves_nothing(
     text = f"# Talk Show Episode 99, March 10, 2026\nHuge\n\n{rows}\n"
 
     response = producer.post(
-        reverse("import_preview", args=[episode.show.slug]), {"text": text, "number": 99}
+        reverse("episodes:import_preview", args=[episode.show.slug]), {"text": text, "number": 99}
     )
 
     assert "an episode holds at most 200" in response.content.decode()

@@ -27,7 +27,8 @@ def client_for(user: Any) -> Client:
 
 def beat(client: Client, episode: Episode, screen: str, kind: str = "host") -> Any:
     return client.post(
-        reverse("live_screen_heartbeat", args=[episode.pk]), {"screen": screen, "kind": kind}
+        reverse("episodes:live_screen_heartbeat", args=[episode.pk]),
+        {"screen": screen, "kind": kind},
     )
 
 
@@ -56,7 +57,9 @@ def test_a_heartbeat_puts_the_screen_on_the_callers_list(team: dict[str, Any]) -
         "commands": [],
     }
 
-    listed = client_for(team["caller"]).get(reverse("live_screens", args=[episode.pk])).json()
+    listed = (
+        client_for(team["caller"]).get(reverse("episodes:live_screens", args=[episode.pk])).json()
+    )
     [screen] = listed["screens"]
     assert screen["what"] == "Host view"
     assert screen["whose"] == "Hana Ito"
@@ -109,7 +112,7 @@ def test_a_bad_heartbeat_says_what_is_wrong(
     team: dict[str, Any], body: dict[str, str], field: str
 ) -> None:
     response = client_for(team["host"]).post(
-        reverse("live_screen_heartbeat", args=[team["episode"].pk]), body
+        reverse("episodes:live_screen_heartbeat", args=[team["episode"].pk]), body
     )
     assert response.status_code == 400
     assert response.json()["error"].startswith(f"{field}:")
@@ -125,11 +128,11 @@ def test_rename_identify_and_reload_reach_that_screen_once(team: dict[str, Any])
     one = Screen.objects.get(screen_id="tab-one-1234")
 
     named = caller.post(
-        reverse("live_screen_name", args=[episode.pk, one.pk]), {"name": "  Desk   left "}
+        reverse("episodes:live_screen_name", args=[episode.pk, one.pk]), {"name": "  Desk   left "}
     )
     assert named.json() == {"ok": True, "name": "Desk left", "label": "Desk left"}
     sent = caller.post(
-        reverse("live_screen_command", args=[episode.pk, one.pk]), {"command": "identify"}
+        reverse("episodes:live_screen_command", args=[episode.pk, one.pk]), {"command": "identify"}
     )
     assert sent.json() == {"ok": True, "pending": "identify"}
 
@@ -143,7 +146,9 @@ def test_rename_identify_and_reload_reach_that_screen_once(team: dict[str, Any])
     }
     assert beat(host, episode, "tab-one-1234").json()["commands"] == []  # handed over once
 
-    caller.post(reverse("live_screen_command", args=[episode.pk, one.pk]), {"command": "reload"})
+    caller.post(
+        reverse("episodes:live_screen_command", args=[episode.pk, one.pk]), {"command": "reload"}
+    )
     assert beat(host, episode, "tab-one-1234").json()["commands"] == ["reload"]
 
 
@@ -152,11 +157,14 @@ def test_bad_names_and_commands_are_refused_and_change_nothing(team: dict[str, A
     beat(client_for(team["host"]), episode, "tab-one-1234")
     one = Screen.objects.get()
     caller = client_for(team["caller"])
-    long = caller.post(reverse("live_screen_name", args=[episode.pk, one.pk]), {"name": "x" * 61})
+    long = caller.post(
+        reverse("episodes:live_screen_name", args=[episode.pk, one.pk]), {"name": "x" * 61}
+    )
     assert long.status_code == 400
     assert "at most 60 characters (this one has 61)" in long.json()["error"]
     wrong = caller.post(
-        reverse("live_screen_command", args=[episode.pk, one.pk]), {"command": "format-disk"}
+        reverse("episodes:live_screen_command", args=[episode.pk, one.pk]),
+        {"command": "format-disk"},
     )
     assert wrong.status_code == 400
     one.refresh_from_db()
@@ -168,11 +176,11 @@ def test_a_name_is_escaped_where_it_is_shown(team: dict[str, Any]) -> None:
     beat(client_for(team["host"]), episode, "tab-one-1234")
     one = Screen.objects.get()
     client_for(team["caller"]).post(
-        reverse("live_screen_name", args=[episode.pk, one.pk]), {"name": "<b>Desk</b>"}
+        reverse("episodes:live_screen_name", args=[episode.pk, one.pk]), {"name": "<b>Desk</b>"}
     )
     # JSON answers only; the pages put it in with textContent (static/js/caller-screens.js).
     assert Screen.objects.get().name == "<b>Desk</b>"
-    response = client_for(team["caller"]).get(reverse("live_screens", args=[episode.pk]))
+    response = client_for(team["caller"]).get(reverse("episodes:live_screens", args=[episode.pk]))
     assert response["Content-Type"] == "application/json"
 
 
@@ -181,14 +189,17 @@ def test_the_host_may_not_list_name_or_command_screens(team: dict[str, Any]) -> 
     host = client_for(team["host"])
     beat(host, episode, "tab-one-1234")
     one = Screen.objects.get()
-    assert host.get(reverse("live_screens", args=[episode.pk])).status_code == 403
+    assert host.get(reverse("episodes:live_screens", args=[episode.pk])).status_code == 403
     assert (
-        host.post(reverse("live_screen_name", args=[episode.pk, one.pk]), {"name": "x"}).status_code
+        host.post(
+            reverse("episodes:live_screen_name", args=[episode.pk, one.pk]), {"name": "x"}
+        ).status_code
         == 403
     )
     assert (
         host.post(
-            reverse("live_screen_command", args=[episode.pk, one.pk]), {"command": "reload"}
+            reverse("episodes:live_screen_command", args=[episode.pk, one.pk]),
+            {"command": "reload"},
         ).status_code
         == 403
     )
@@ -204,14 +215,19 @@ def test_another_shows_caller_can_neither_see_nor_command_these_screens(
     elsewhere = make_episode(title="Other show's episode")
     stranger = client_for(make_user((elsewhere.show, Role.SHOW_CALLER), username="stranger"))
 
-    assert stranger.get(reverse("live_screens", args=[episode.pk])).status_code == 403
+    assert stranger.get(reverse("episodes:live_screens", args=[episode.pk])).status_code == 403
     # Their own episode's URL with this screen's id finds nothing either.
-    assert stranger.get(reverse("live_screens", args=[elsewhere.pk])).json()["screens"] == []
+    assert (
+        stranger.get(reverse("episodes:live_screens", args=[elsewhere.pk])).json()["screens"] == []
+    )
     for url, body in [
-        (reverse("live_screen_name", args=[elsewhere.pk, one.pk]), {"name": "Mine now"}),
-        (reverse("live_screen_command", args=[elsewhere.pk, one.pk]), {"command": "reload"}),
-        (reverse("live_screen_name", args=[episode.pk, one.pk]), {"name": "Mine now"}),
-        (reverse("live_screen_command", args=[episode.pk, one.pk]), {"command": "reload"}),
+        (reverse("episodes:live_screen_name", args=[elsewhere.pk, one.pk]), {"name": "Mine now"}),
+        (
+            reverse("episodes:live_screen_command", args=[elsewhere.pk, one.pk]),
+            {"command": "reload"},
+        ),
+        (reverse("episodes:live_screen_name", args=[episode.pk, one.pk]), {"name": "Mine now"}),
+        (reverse("episodes:live_screen_command", args=[episode.pk, one.pk]), {"command": "reload"}),
     ]:
         assert stranger.post(url, body).status_code in (403, 404)
     # A heartbeat with this screen's id, on their own episode, makes a row of their own.
@@ -226,7 +242,7 @@ def test_the_same_screen_id_from_another_account_is_another_row(team: dict[str, 
     beat(client_for(team["host"]), episode, "tab-one-1234")
     one = Screen.objects.get()
     client_for(team["caller"]).post(
-        reverse("live_screen_command", args=[episode.pk, one.pk]), {"command": "reload"}
+        reverse("episodes:live_screen_command", args=[episode.pk, one.pk]), {"command": "reload"}
     )
     # Someone who learnt the id cannot take the host's command, nor change the host's row.
     answer = beat(client_for(team["plain"]), episode, "tab-one-1234").json()
@@ -243,10 +259,11 @@ def test_a_guests_page_beats_through_the_link_and_hears_only_its_own(team: dict[
     beat(client_for(team["host"]), episode, "tab-one-1234")
     host_screen = Screen.objects.get()
     client_for(team["caller"]).post(
-        reverse("live_screen_name", args=[episode.pk, host_screen.pk]), {"name": "Host desk"}
+        reverse("episodes:live_screen_name", args=[episode.pk, host_screen.pk]),
+        {"name": "Host desk"},
     )
     guest_client = Client(HTTP_USER_AGENT=CHROME)
-    url = reverse("guest_live_screen", args=[token, episode.pk])
+    url = reverse("speakers:guest_live_screen", args=[token, episode.pk])
 
     answer = guest_client.post(url, {"screen": "guest-tab-99", "kind": "guest"})
     assert answer.status_code == 200
@@ -266,7 +283,8 @@ def test_a_guests_page_beats_through_the_link_and_hears_only_its_own(team: dict[
 
     # The host screen's id through the guest's link: a row of the guest's, not the host's.
     client_for(team["caller"]).post(
-        reverse("live_screen_command", args=[episode.pk, host_screen.pk]), {"command": "identify"}
+        reverse("episodes:live_screen_command", args=[episode.pk, host_screen.pk]),
+        {"command": "identify"},
     )
     stolen = guest_client.post(url, {"screen": "tab-one-1234", "kind": "host"}).json()
     assert stolen["commands"] == []
@@ -279,7 +297,7 @@ def test_a_guest_link_for_another_episode_is_turned_away(team: dict[str, Any]) -
     guest = make_speaker(name="Dana Li", show=team["episode"].show)
     token = links.ensure_link(guest)  # not on this episode
     response = Client().post(
-        reverse("guest_live_screen", args=[token, team["episode"].pk]),
+        reverse("speakers:guest_live_screen", args=[token, team["episode"].pk]),
         {"screen": "guest-tab-99", "kind": "guest"},
     )
     assert response.status_code == 404
@@ -302,7 +320,9 @@ def test_user_agents_are_summed_up() -> None:
 
 
 def test_the_studio_clock_page_is_the_host_views_for_a_room(team: dict[str, Any]) -> None:
-    response = client_for(team["host"]).get(reverse("live_studio", args=[team["episode"].pk]))
+    response = client_for(team["host"]).get(
+        reverse("episodes:live_studio", args=[team["episode"].pk])
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="time-of-day"' in page

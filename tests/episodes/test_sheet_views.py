@@ -49,7 +49,7 @@ def producer(client: Client, show: Show) -> Client:
 
 def upload(client: Client, data: bytes, name: str = "plan.csv", slug: str = "talk-show") -> str:
     response = client.post(
-        reverse("import_preview", args=[slug]), {"upload": SimpleUploadedFile(name, data)}
+        reverse("episodes:import_preview", args=[slug]), {"upload": SimpleUploadedFile(name, data)}
     )
     assert response.status_code == 200
     return response.content.decode()
@@ -69,7 +69,7 @@ def form_of(response: Any) -> dict[str, str]:
 def test_upload_guesses_the_columns_and_previews(client: Client, show: Show) -> None:
     producer(client, show)
     response = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
     )
     html = response.content.decode()
@@ -89,7 +89,7 @@ def test_upload_guesses_the_columns_and_previews(client: Client, show: Show) -> 
 def test_change_a_column_then_save(client: Client, show: Show) -> None:
     producer(client, show)
     first = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
     )
     data = form_of(first)
@@ -97,17 +97,17 @@ def test_change_a_column_then_save(client: Client, show: Show) -> None:
     data["number"] = "41"
     data["update"] = "1"
 
-    second = client.post(reverse("import_sheet", args=["talk-show"]), data)
+    second = client.post(reverse("episodes:import_sheet", args=["talk-show"]), data)
     html = second.content.decode()
     assert "Camera: 2" not in html
     assert "Not imported: column F (Camera)" in html
 
     data = form_of(second)
     data["save"] = "1"
-    saved = client.post(reverse("import_sheet", args=["talk-show"]), data)
+    saved = client.post(reverse("episodes:import_sheet", args=["talk-show"]), data)
 
     episode = Episode.objects.get()
-    assert saved["Location"] == reverse("episode_editor", args=[episode.pk])
+    assert saved["Location"] == reverse("episodes:episode_editor", args=[episode.pk])
     assert episode.number == 41
     segments = list(episode.segments.order_by("position"))
     assert [s.title for s in segments] == ["Welcome", "Chat with Omar", "Wrap"]
@@ -128,14 +128,14 @@ def test_a_save_after_an_unpreviewed_change_shows_the_preview_again(
 ) -> None:
     producer(client, show)
     first = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
     )
     data = form_of(first)
     data["column_3"] = "notes"
     data["save"] = "1"
 
-    response = client.post(reverse("import_sheet", args=["talk-show"]), data)
+    response = client.post(reverse("episodes:import_sheet", args=["talk-show"]), data)
 
     assert "changed since this preview" in response.content.decode()
     assert not Episode.objects.exists()
@@ -155,12 +155,12 @@ def test_bad_cells_are_named_and_nothing_can_be_saved(client: Client, show: Show
     assert "Save the episode" not in html
 
     first = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", data)},
     )
     before = fuzzing.db_state()
     forced = form_of(first) | {"save": "1"}
-    response = client.post(reverse("import_sheet", args=["talk-show"]), forced)
+    response = client.post(reverse("episodes:import_sheet", args=["talk-show"]), forced)
     assert response.status_code == 200
     assert fuzzing.db_state() == before
 
@@ -244,13 +244,15 @@ def test_files_that_are_not_run_sheets_are_refused_clearly(
 def test_a_tampered_file_field_is_refused(client: Client, show: Show) -> None:
     producer(client, show)
     first = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
     )
     data = form_of(first)
     data["sheet"] = data["sheet"][:-3] + "abc"
 
-    response = client.post(reverse("import_sheet", args=["talk-show"]), data | {"save": "1"})
+    response = client.post(
+        reverse("episodes:import_sheet", args=["talk-show"]), data | {"save": "1"}
+    )
 
     assert "did not come back intact" in response.content.decode()
     assert not Episode.objects.exists()
@@ -261,12 +263,12 @@ def test_a_file_field_from_another_show_is_refused(client: Client, show: Show) -
     user = make_user((show, Role.PRODUCER), (other, Role.PRODUCER))
     client.force_login(user)
     first = client.post(
-        reverse("import_preview", args=["other-show"]),
+        reverse("episodes:import_preview", args=["other-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
     )
     data = form_of(first) | {"save": "1"}
 
-    response = client.post(reverse("import_sheet", args=["talk-show"]), data)
+    response = client.post(reverse("episodes:import_sheet", args=["talk-show"]), data)
 
     assert "did not come back intact" in response.content.decode()
     assert not Episode.objects.exists()
@@ -278,11 +280,11 @@ def test_only_the_shows_producers_import(client: Client, show: Show, role: str |
     client.force_login(user)
 
     response = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
     )
     direct = client.post(
-        reverse("import_sheet", args=["talk-show"]),
+        reverse("episodes:import_sheet", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
     )
 
@@ -292,7 +294,7 @@ def test_only_the_shows_producers_import(client: Client, show: Show, role: str |
 
 
 def test_anonymous_is_sent_to_log_in(client: Client, show: Show) -> None:
-    response = client.post(reverse("import_sheet", args=["talk-show"]), {})
+    response = client.post(reverse("episodes:import_sheet", args=["talk-show"]), {})
     assert response.status_code == 302
     assert "login" in response["Location"]
 
@@ -314,7 +316,7 @@ def test_export_csv(client: Client, show: Show) -> None:
     episode = exported_episode(show)
     producer(client, show)
 
-    response = client.get(reverse("export_csv", args=[episode.pk]))
+    response = client.get(reverse("episodes:export_csv", args=[episode.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -330,7 +332,7 @@ def test_export_xlsx(client: Client, show: Show) -> None:
     episode = exported_episode(show)
     producer(client, show)
 
-    response = client.get(reverse("export_xlsx", args=[episode.pk]))
+    response = client.get(reverse("episodes:export_xlsx", args=[episode.pk]))
 
     assert response.status_code == 200
     assert 'filename="talk-show-12-2026-03-03.xlsx"' in response["Content-Disposition"]
@@ -343,7 +345,7 @@ def test_export_xlsx(client: Client, show: Show) -> None:
     assert sheet["E2"].value == '\'=HYPERLINK("x")'
 
 
-@pytest.mark.parametrize("name", ["export_csv", "export_xlsx"])
+@pytest.mark.parametrize("name", ["episodes:export_csv", "episodes:export_xlsx"])
 def test_exports_are_scoped_to_the_asker(client: Client, show: Show, name: str) -> None:
     episode = exported_episode(show)
     other = make_show(slug="other-show")
@@ -362,10 +364,10 @@ def test_the_run_sheet_links_the_exports(client: Client, show: Show) -> None:
     episode = exported_episode(show)
     producer(client, show)
 
-    html = client.get(reverse("episode_runsheet", args=[episode.pk])).content.decode()
+    html = client.get(reverse("episodes:episode_runsheet", args=[episode.pk])).content.decode()
 
-    assert reverse("export_csv", args=[episode.pk]) in html
-    assert reverse("export_xlsx", args=[episode.pk]) in html
+    assert reverse("episodes:export_csv", args=[episode.pk]) in html
+    assert reverse("episodes:export_xlsx", args=[episode.pk]) in html
 
 
 def test_a_file_near_the_size_bound_survives_the_mapping_steps(client: Client, show: Show) -> None:
@@ -377,12 +379,14 @@ def test_a_file_near_the_size_bound_survives_the_mapping_steps(client: Client, s
     data = xlsx(rows)
     assert 0.5 * spreadsheet.MAX_SHEET_BYTES < len(data) < spreadsheet.MAX_SHEET_BYTES
     first = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("big.xlsx", data)},
     )
     assert len(first.context["sheet"]) > 4 * len(data) // 3  # signed: larger than base64
 
-    saved = client.post(reverse("import_sheet", args=["talk-show"]), form_of(first) | {"save": "1"})
+    saved = client.post(
+        reverse("episodes:import_sheet", args=["talk-show"]), form_of(first) | {"save": "1"}
+    )
 
     assert saved.status_code == 302
     assert Episode.objects.get().segments.count() == 200
@@ -391,12 +395,14 @@ def test_a_file_near_the_size_bound_survives_the_mapping_steps(client: Client, s
 def test_the_number_given_on_the_import_page_carries_over(client: Client, show: Show) -> None:
     producer(client, show)
     first = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode()), "number": "9"},
     )
     assert first.context["doc"].number == 9
 
-    saved = client.post(reverse("import_sheet", args=["talk-show"]), form_of(first) | {"save": "1"})
+    saved = client.post(
+        reverse("episodes:import_sheet", args=["talk-show"]), form_of(first) | {"save": "1"}
+    )
 
     assert saved.status_code == 302
     assert Episode.objects.get().number == 9
@@ -408,7 +414,7 @@ def test_columns_that_do_not_fit_the_file_are_guessed_again(
 ) -> None:
     producer(client, show)
     first = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile("plan.csv", SHEET.encode())},
     )
     data = form_of(first) | {"number": "5", "save": "1"}
@@ -417,7 +423,7 @@ def test_columns_that_do_not_fit_the_file_are_guessed_again(
     else:
         data["column_2"] = "bogus"
 
-    response = client.post(reverse("import_sheet", args=["talk-show"]), data)
+    response = client.post(reverse("episodes:import_sheet", args=["talk-show"]), data)
 
     assert response.status_code == 200
     assert not Episode.objects.exists()  # the guess is shown, not saved unseen
@@ -439,7 +445,9 @@ def segment_facts(episode: Episode) -> list[tuple[object, ...]]:
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("name", "suffix"), [("export_csv", "csv"), ("export_xlsx", "xlsx")])
+@pytest.mark.parametrize(
+    ("name", "suffix"), [("episodes:export_csv", "csv"), ("episodes:export_xlsx", "xlsx")]
+)
 def test_export_then_import_gives_the_same_segments(
     client: Client, show: Show, name: str, suffix: str
 ) -> None:
@@ -448,14 +456,14 @@ def test_export_then_import_gives_the_same_segments(
     exported = client.get(reverse(name, args=[episode.pk])).content
 
     first = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"upload": SimpleUploadedFile(f"talk-show-12.{suffix}", exported)},
     )
     data = form_of(first) | {"number": "13"}
-    preview = client.post(reverse("import_sheet", args=["talk-show"]), data)
+    preview = client.post(reverse("episodes:import_sheet", args=["talk-show"]), data)
     assert preview.context["problems"] == []
     saved = client.post(
-        reverse("import_sheet", args=["talk-show"]), form_of(preview) | {"save": "1"}
+        reverse("episodes:import_sheet", args=["talk-show"]), form_of(preview) | {"save": "1"}
     )
 
     assert saved.status_code == 302

@@ -45,12 +45,12 @@ def test_new_show_makes_its_creator_its_producer(settings: object) -> None:
     user = make_user()
 
     response = client_for(user).post(
-        reverse("new_show"), {"name": "  Widget   Hour ", "time_zone": "America/New_York"}
+        reverse("episodes:new_show"), {"name": "  Widget   Hour ", "time_zone": "America/New_York"}
     )
 
     show = Show.objects.get(name="Widget Hour")
     assert response.status_code == 302
-    assert response["Location"] == reverse("show_settings", args=[show.slug])
+    assert response["Location"] == reverse("episodes:show_settings", args=[show.slug])
     assert show.slug == "widget-hour"
     assert show.time_zone == "America/New_York"
     assert list(ShowRole.objects.filter(show=show).values_list("user", "role")) == [
@@ -62,8 +62,12 @@ def test_new_show_refused_where_only_staff_create_shows(settings: object) -> Non
     settings.SHOWRUNNER_ANYONE_CREATES_SHOWS = False  # type: ignore[attr-defined]
     staff = make_user(is_staff=True)
 
-    refused = client_for(make_user()).post(reverse("new_show"), {"name": "X", "time_zone": "UTC"})
-    allowed = client_for(staff).post(reverse("new_show"), {"name": "Y", "time_zone": "UTC"})
+    refused = client_for(make_user()).post(
+        reverse("episodes:new_show"), {"name": "X", "time_zone": "UTC"}
+    )
+    allowed = client_for(staff).post(
+        reverse("episodes:new_show"), {"name": "Y", "time_zone": "UTC"}
+    )
 
     assert refused.status_code == 403
     assert allowed.status_code == 302
@@ -72,7 +76,7 @@ def test_new_show_refused_where_only_staff_create_shows(settings: object) -> Non
 
 def test_new_show_with_an_unknown_time_zone_says_so() -> None:
     response = client_for(make_user()).post(
-        reverse("new_show"), {"name": "X", "time_zone": "Mars/Olympus"}
+        reverse("episodes:new_show"), {"name": "X", "time_zone": "Mars/Olympus"}
     )
 
     assert response.status_code == 200
@@ -92,7 +96,7 @@ def test_settings_save_every_field() -> None:
     producer = make_user((show, Role.PRODUCER))
 
     response = client_for(producer).post(
-        reverse("show_settings", args=[show.slug]),
+        reverse("episodes:show_settings", args=[show.slug]),
         settings_data(
             show,
             name="Renamed",
@@ -122,7 +126,7 @@ def test_settings_refuse_danger_before_warning() -> None:
     producer = make_user((show, Role.PRODUCER))
 
     response = client_for(producer).post(
-        reverse("show_settings", args=[show.slug]),
+        reverse("episodes:show_settings", args=[show.slug]),
         settings_data(show, warning_seconds=60, danger_seconds=120),
     )
 
@@ -137,7 +141,7 @@ def test_changing_the_time_zone_shows_what_it_does_before_saving() -> None:
     make_episode(show=show, number=42, starts_at=datetime(2030, 3, 5, 18, 0, tzinfo=UTC))
     producer = make_user((show, Role.PRODUCER))
     client = client_for(producer)
-    url = reverse("show_settings", args=[show.slug])
+    url = reverse("episodes:show_settings", args=[show.slug])
 
     asked = client.post(url, settings_data(show, time_zone="America/New_York"))
 
@@ -163,7 +167,7 @@ def test_a_new_time_zone_moves_the_local_air_date() -> None:
     producer = make_user((show, Role.PRODUCER))
     data = settings_data(show, time_zone="America/New_York", confirm_zone="America/New_York")
 
-    client_for(producer).post(reverse("show_settings", args=[show.slug]), data)
+    client_for(producer).post(reverse("episodes:show_settings", args=[show.slug]), data)
 
     episode.refresh_from_db()
     assert str(episode.air_date) == "2030-03-04"  # 19:30 the evening before, in New York
@@ -174,7 +178,7 @@ def test_settings_are_for_producers_only() -> None:
     caller = make_user((show, Role.SHOW_CALLER))
 
     response = client_for(caller).post(
-        reverse("show_settings", args=[show.slug]), settings_data(show, name="Mine")
+        reverse("episodes:show_settings", args=[show.slug]), settings_data(show, name="Mine")
     )
 
     assert response.status_code == 403
@@ -186,7 +190,7 @@ def test_settings_are_for_producers_only() -> None:
 
 
 def invite(client: Client, show: Show, email: str, role: str) -> str:
-    client.post(reverse("invite", args=[show.slug]), {"email": email, "role": role})
+    client.post(reverse("episodes:invite", args=[show.slug]), {"email": email, "role": role})
     message = mail.outbox[-1]
     assert message.to == [email]
     found = re.search(r"https?://\S+(/invitations/\S+/)", message.body)
@@ -216,7 +220,7 @@ def test_an_invitation_makes_an_account_with_the_role() -> None:
     sam = get_user_model().objects.get(username="sam")
     assert sam.email == "sam@example.org"
     assert ShowRole.objects.filter(show=show, user=sam, role=Role.SHOW_CALLER).exists()
-    assert guest.get(reverse("show_detail", args=[show.slug])).status_code == 200
+    assert guest.get(reverse("episodes:show_detail", args=[show.slug])).status_code == 200
 
 
 def test_an_invitation_adds_the_role_to_the_account_logged_in() -> None:
@@ -251,7 +255,7 @@ def test_an_expired_or_withdrawn_or_forged_invitation_does_not_work(settings: ob
     withdrawn = invite(client, show, "gone@example.org", Role.HOST)
     client.post(
         reverse(
-            "withdraw_invitation",
+            "episodes:withdraw_invitation",
             args=[show.slug, Invitation.objects.get(email="gone@example.org").pk],
         )
     )
@@ -271,7 +275,7 @@ def test_an_expired_or_withdrawn_or_forged_invitation_does_not_work(settings: ob
 def test_an_invalid_email_is_said_next_to_the_field() -> None:
     show = make_show()
     response = client_for(make_user((show, Role.PRODUCER))).post(
-        reverse("invite", args=[show.slug]), {"email": "not an address", "role": Role.HOST}
+        reverse("episodes:invite", args=[show.slug]), {"email": "not an address", "role": Role.HOST}
     )
 
     assert response.status_code == 422
@@ -287,7 +291,7 @@ def test_the_last_producer_cannot_step_down() -> None:
     producer = make_user((show, Role.PRODUCER))
     own = ShowRole.objects.get(user=producer)
     client = client_for(producer)
-    url = reverse("change_role", args=[show.slug, own.pk])
+    url = reverse("episodes:change_role", args=[show.slug, own.pk])
 
     demoted = client.post(url, {"role": Role.HOST}, follow=True)
     removed = client.post(url, {"action": "remove"}, follow=True)
@@ -305,11 +309,11 @@ def test_handing_producer_over_lets_the_old_one_step_down() -> None:
     client = client_for(producer)
 
     client.post(
-        reverse("change_role", args=[show.slug, ShowRole.objects.get(user=caller).pk]),
+        reverse("episodes:change_role", args=[show.slug, ShowRole.objects.get(user=caller).pk]),
         {"role": Role.PRODUCER},
     )
     client.post(
-        reverse("change_role", args=[show.slug, ShowRole.objects.get(user=producer).pk]),
+        reverse("episodes:change_role", args=[show.slug, ShowRole.objects.get(user=producer).pk]),
         {"role": Role.HOST},
     )
 
@@ -326,15 +330,19 @@ def test_a_removed_role_ends_access_at_once() -> None:
     host = make_user((show, Role.HOST))
     host_client = client_for(host)
     stream = (episode.pk, live_screens.TEAM, stream_access.for_user(host))
-    assert host_client.get(reverse("episode_runsheet", args=[episode.pk])).status_code == 200
+    assert (
+        host_client.get(reverse("episodes:episode_runsheet", args=[episode.pk])).status_code == 200
+    )
     assert stream_access.allowed([stream], now=timezone.now()) == {stream}
 
     client_for(producer).post(
-        reverse("change_role", args=[show.slug, ShowRole.objects.get(user=host).pk]),
+        reverse("episodes:change_role", args=[show.slug, ShowRole.objects.get(user=host).pk]),
         {"action": "remove"},
     )
 
-    assert host_client.get(reverse("episode_runsheet", args=[episode.pk])).status_code == 403
+    assert (
+        host_client.get(reverse("episodes:episode_runsheet", args=[episode.pk])).status_code == 403
+    )
     assert stream_access.allowed([stream], now=timezone.now()) == set()
 
 
@@ -345,8 +353,10 @@ def test_another_role_only_for_someone_on_the_team() -> None:
     stranger = make_user()
     client = client_for(producer)
 
-    client.post(reverse("add_role", args=[show.slug, host.pk]), {"role": Role.SHOW_CALLER})
-    refused = client.post(reverse("add_role", args=[show.slug, stranger.pk]), {"role": Role.HOST})
+    client.post(reverse("episodes:add_role", args=[show.slug, host.pk]), {"role": Role.SHOW_CALLER})
+    refused = client.post(
+        reverse("episodes:add_role", args=[show.slug, stranger.pk]), {"role": Role.HOST}
+    )
 
     assert set(ShowRole.objects.filter(user=host).values_list("role", flat=True)) == {
         Role.HOST,
@@ -363,7 +373,7 @@ def test_the_team_page_lists_roles_and_pending_invitations() -> None:
     client = client_for(producer)
     invite(client, show, "new@example.org", Role.SHOW_CALLER)
 
-    text = client.get(reverse("show_team", args=[show.slug])).content.decode()
+    text = client.get(reverse("episodes:show_team", args=[show.slug])).content.decode()
 
     assert "hana" in text
     assert "pat" in text
@@ -376,8 +386,8 @@ def test_a_producer_who_steps_down_lands_on_the_show_page() -> None:
     make_user((show, Role.PRODUCER))
 
     response = client_for(producer).post(
-        reverse("change_role", args=[show.slug, ShowRole.objects.get(user=producer).pk]),
+        reverse("episodes:change_role", args=[show.slug, ShowRole.objects.get(user=producer).pk]),
         {"role": Role.HOST},
     )
 
-    assert response["Location"] == reverse("show_detail", args=[show.slug])
+    assert response["Location"] == reverse("episodes:show_detail", args=[show.slug])

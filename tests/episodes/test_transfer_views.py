@@ -31,7 +31,9 @@ def producer_client(client: Client, show: object) -> Client:
 def test_paste_preview_then_save(client: Client, show: object) -> None:
     producer_client(client, show)
 
-    preview = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET})
+    preview = client.post(
+        reverse("episodes:import_preview", args=["talk-show"]), {"text": RUNSHEET}
+    )
 
     html = preview.content.decode()
     assert preview.status_code == 200
@@ -41,10 +43,10 @@ def test_paste_preview_then_save(client: Client, show: object) -> None:
     assert not Episode.objects.exists()
 
     document = preview.context["document"]
-    saved = client.post(reverse("import_save", args=["talk-show"]), {"document": document})
+    saved = client.post(reverse("episodes:import_save", args=["talk-show"]), {"document": document})
 
     episode = Episode.objects.get()
-    assert saved["Location"] == reverse("episode_editor", args=[episode.pk])
+    assert saved["Location"] == reverse("episodes:episode_editor", args=[episode.pk])
     assert episode.show == show
     assert episode.segments.count() == 6
 
@@ -53,7 +55,9 @@ def test_upload_preview(client: Client, show: object) -> None:
     producer_client(client, show)
     upload = SimpleUploadedFile("12-widgets.md", RUNSHEET.encode(), content_type="text/markdown")
 
-    preview = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+    preview = client.post(
+        reverse("episodes:import_preview", args=["talk-show"]), {"upload": upload}
+    )
 
     assert "Building a Widget Together" in preview.content.decode()
 
@@ -62,7 +66,7 @@ def test_preview_reports_the_line_of_a_problem(client: Client, show: object) -> 
     producer_client(client, show)
 
     preview = client.post(
-        reverse("import_preview", args=["talk-show"]),
+        reverse("episodes:import_preview", args=["talk-show"]),
         {"text": "# Talk Show Episode 3, May 1, 2022\n\n**Demo (10-5 mins)**\n"},
     )
 
@@ -73,7 +77,9 @@ def test_non_text_upload_is_refused_clearly(client: Client, show: object) -> Non
     producer_client(client, show)
     upload = SimpleUploadedFile("photo.md", b"\xff\xd8\xff\xe0binary", content_type="image/jpeg")
 
-    preview = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+    preview = client.post(
+        reverse("episodes:import_preview", args=["talk-show"]), {"upload": upload}
+    )
 
     assert "not UTF-8 text" in preview.content.decode()
 
@@ -83,11 +89,15 @@ def test_saving_goes_into_this_show_whatever_the_document_says(
 ) -> None:
     producer_client(client, show)
     other = make_show(slug="not-mine")
-    preview = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET})
+    preview = client.post(
+        reverse("episodes:import_preview", args=["talk-show"]), {"text": RUNSHEET}
+    )
     document = json.loads(preview.context["document"])
     document[0]["show"]["slug"] = "not-mine"
 
-    client.post(reverse("import_save", args=["talk-show"]), {"document": json.dumps(document)})
+    client.post(
+        reverse("episodes:import_save", args=["talk-show"]), {"document": json.dumps(document)}
+    )
 
     assert not Episode.objects.filter(show=other).exists()
     assert Episode.objects.filter(show=show).count() == 1
@@ -97,7 +107,7 @@ def test_tampered_document_is_refused_without_saving(client: Client, show: objec
     producer_client(client, show)
 
     response = client.post(
-        reverse("import_save", args=["talk-show"]),
+        reverse("episodes:import_save", args=["talk-show"]),
         {"document": '{"format": "nope"}'},
         follow=True,
     )
@@ -109,17 +119,19 @@ def test_tampered_document_is_refused_without_saving(client: Client, show: objec
 def test_same_number_is_not_saved_twice_unless_replaced(client: Client, show: object) -> None:
     producer_client(client, show)
     document = client.post(
-        reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET}
+        reverse("episodes:import_preview", args=["talk-show"]), {"text": RUNSHEET}
     ).context["document"]
-    client.post(reverse("import_save", args=["talk-show"]), {"document": document})
+    client.post(reverse("episodes:import_save", args=["talk-show"]), {"document": document})
 
-    again = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET})
+    again = client.post(reverse("episodes:import_preview", args=["talk-show"]), {"text": RUNSHEET})
     assert "Episode 12 already exists" in again.content.decode()
     response = client.post(
-        reverse("import_save", args=["talk-show"]), {"document": document}, follow=True
+        reverse("episodes:import_save", args=["talk-show"]), {"document": document}, follow=True
     )
     assert "Not saved" in response.content.decode()
-    client.post(reverse("import_save", args=["talk-show"]), {"document": document, "replace": "on"})
+    client.post(
+        reverse("episodes:import_save", args=["talk-show"]), {"document": document, "replace": "on"}
+    )
 
     assert Episode.objects.count() == 1
 
@@ -127,9 +139,11 @@ def test_same_number_is_not_saved_twice_unless_replaced(client: Client, show: ob
 def test_import_is_for_producers_only(client: Client, show: object) -> None:
     client.force_login(make_user((show, Role.HOST)))
 
-    assert client.get(reverse("import_preview", args=["talk-show"])).status_code == 403
+    assert client.get(reverse("episodes:import_preview", args=["talk-show"])).status_code == 403
     assert (
-        client.post(reverse("import_save", args=["talk-show"]), {"document": "[]"}).status_code
+        client.post(
+            reverse("episodes:import_save", args=["talk-show"]), {"document": "[]"}
+        ).status_code
         == 403
     )
 
@@ -138,8 +152,8 @@ def test_exports_download_markdown_and_json(client: Client, show: object) -> Non
     episode = make_episode(show=show, number=7, title="Seven")
     client.force_login(make_user((show, Role.HOST)))
 
-    markdown = client.get(reverse("export_markdown", args=[episode.pk]))
-    data = client.get(reverse("export_json", args=[episode.pk]))
+    markdown = client.get(reverse("episodes:export_markdown", args=[episode.pk]))
+    data = client.get(reverse("episodes:export_json", args=[episode.pk]))
 
     name = "talk-show-7-2026-03-03"  # a scheduled episode: no "draft" in the name
     assert markdown["Content-Disposition"] == f'attachment; filename="{name}.md"'
@@ -154,23 +168,23 @@ def test_exports_and_print_are_refused_outside_the_show(client: Client, show: ob
     episode = make_episode(show=show)
     client.force_login(make_user((make_show(), Role.PRODUCER)))
 
-    for name in ("export_markdown", "export_json", "episode_print"):
+    for name in ("episodes:export_markdown", "episodes:export_json", "episodes:episode_print"):
         assert client.get(reverse(name, args=[episode.pk])).status_code == 403
 
 
 def test_print_view_has_times_and_questions_by_guest(client: Client, show: object) -> None:
     producer_client(client, show)
     client.post(
-        reverse("import_save", args=["talk-show"]),
+        reverse("episodes:import_save", args=["talk-show"]),
         {
             "document": client.post(
-                reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET}
+                reverse("episodes:import_preview", args=["talk-show"]), {"text": RUNSHEET}
             ).context["document"]
         },
     )
     episode = Episode.objects.get()
 
-    html = client.get(reverse("episode_print", args=[episode.pk])).content.decode()
+    html = client.get(reverse("episodes:episode_print", args=[episode.pk])).content.decode()
 
     assert "site-header" not in html
     assert "Questions by guest" in html
@@ -184,7 +198,9 @@ def test_preview_over_the_time_limit_says_so_and_saves_nothing(
     producer_client(client, show)
     settings.ISOLATED_SECONDS = 0  # the worker cannot answer in no time: it is stopped
 
-    response = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET * 500})
+    response = client.post(
+        reverse("episodes:import_preview", args=["talk-show"]), {"text": RUNSHEET * 500}
+    )
 
     assert response.status_code == 200
     assert response.context["parse_error"].reason == (
@@ -199,13 +215,13 @@ def test_save_over_the_time_limit_says_so_and_saves_nothing(
 ) -> None:
     producer_client(client, show)
     document = client.post(
-        reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET}
+        reverse("episodes:import_preview", args=["talk-show"]), {"text": RUNSHEET}
     ).context["document"]
     many = json.dumps(json.loads(document) * 300)  # a tenth of a second to read, not none
     settings.ISOLATED_SECONDS = 0
 
     response = client.post(
-        reverse("import_save", args=["talk-show"]), {"document": many}, follow=True
+        reverse("episodes:import_save", args=["talk-show"]), {"document": many}, follow=True
     )
 
     assert "took too long to read (over 0 s); nothing was saved" in response.content.decode()
@@ -219,7 +235,9 @@ def test_an_upload_over_the_character_limit_is_refused_clearly(
     text = RUNSHEET + "\n" + "x" * 500_000
     upload = SimpleUploadedFile("12-widgets.md", text.encode(), content_type="text/markdown")
 
-    response = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+    response = client.post(
+        reverse("episodes:import_preview", args=["talk-show"]), {"upload": upload}
+    )
 
     assert response.context["parse_error"].reason == (
         f"The document is {len(text):,} characters long; the limit is 500,000."
@@ -235,8 +253,8 @@ def test_preview_shows_the_number_guests_addressees_and_what_is_kept_as_notes(
 ) -> None:
     producer_client(client, show)
 
-    late = client.post(reverse("import_preview", args=["talk-show"]), {"text": LATE_SHOW})
-    tidy = client.post(reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET})
+    late = client.post(reverse("episodes:import_preview", args=["talk-show"]), {"text": LATE_SHOW})
+    tidy = client.post(reverse("episodes:import_preview", args=["talk-show"]), {"text": RUNSHEET})
 
     html = late.content.decode()
     assert '<dd data-testid="preview-number">112</dd>' in html
@@ -256,12 +274,15 @@ def test_an_upload_without_a_number_takes_the_one_in_its_file_name(
     text = (FIXTURES / "19-closed-heading" / "notes.md").read_bytes()
     upload = SimpleUploadedFile("23-year-in-review.md", text, content_type="text/markdown")
 
-    preview = client.post(reverse("import_preview", args=["talk-show"]), {"upload": upload})
+    preview = client.post(
+        reverse("episodes:import_preview", args=["talk-show"]), {"upload": upload}
+    )
 
     (shown,) = preview.context["previews"]
     assert shown.doc.number == 23
     client.post(
-        reverse("import_save", args=["talk-show"]), {"document": preview.context["document"]}
+        reverse("episodes:import_save", args=["talk-show"]),
+        {"document": preview.context["document"]},
     )
     assert Episode.objects.get().number == 23
 
@@ -283,7 +304,7 @@ def test_bad_input_is_refused_naming_the_line_and_saves_nothing(
 ) -> None:
     producer_client(client, show)
 
-    preview = client.post(reverse("import_preview", args=["talk-show"]), {"text": text})
+    preview = client.post(reverse("episodes:import_preview", args=["talk-show"]), {"text": text})
 
     html = preview.content.decode()
     assert message in html
@@ -296,7 +317,8 @@ def test_a_ten_megabyte_paste_is_refused_clearly(client: Client, show: object) -
     producer_client(client, show)
 
     preview = client.post(
-        reverse("import_preview", args=["talk-show"]), {"text": RUNSHEET + "x" * 10_000_000}
+        reverse("episodes:import_preview", args=["talk-show"]),
+        {"text": RUNSHEET + "x" * 10_000_000},
     )
 
     assert preview.status_code == 413
@@ -309,7 +331,7 @@ def test_the_paste_box_has_no_maxlength_that_would_cut_a_paste_short(
 ) -> None:
     producer_client(client, show)
 
-    page = client.get(reverse("import_preview", args=["talk-show"])).content.decode()
+    page = client.get(reverse("episodes:import_preview", args=["talk-show"])).content.decode()
 
     assert "maxlength" not in page
     assert 'data-max-characters="500000"' in page

@@ -40,7 +40,7 @@ def test_runsheet_shows_times_in_the_show_time_zone(client: Client) -> None:
     episode = planned_episode()
     client.force_login(make_user((episode.show, Role.HOST)))
 
-    response = client.get(reverse("episode_runsheet", args=[episode.pk]))
+    response = client.get(reverse("episodes:episode_runsheet", args=[episode.pk]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -58,7 +58,7 @@ def test_runsheet_shows_times_in_the_show_time_zone(client: Client) -> None:
 def test_runsheet_needs_a_login(client: Client) -> None:
     episode = planned_episode()
 
-    response = client.get(reverse("episode_runsheet", args=[episode.pk]))
+    response = client.get(reverse("episodes:episode_runsheet", args=[episode.pk]))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -68,7 +68,7 @@ def test_runsheet_is_refused_to_someone_without_a_role_on_the_show(client: Clien
     episode = planned_episode()
     client.force_login(make_user((make_show(), Role.PRODUCER)))
 
-    response = client.get(reverse("episode_runsheet", args=[episode.pk]))
+    response = client.get(reverse("episodes:episode_runsheet", args=[episode.pk]))
 
     assert response.status_code == 403
 
@@ -76,7 +76,7 @@ def test_runsheet_is_refused_to_someone_without_a_role_on_the_show(client: Clien
 def test_runsheet_of_a_missing_episode_is_404(client: Client) -> None:
     client.force_login(make_user(is_staff=True))
 
-    assert client.get(reverse("episode_runsheet", args=[999999])).status_code == 404
+    assert client.get(reverse("episodes:episode_runsheet", args=[999999])).status_code == 404
 
 
 def test_runsheet_escapes_what_people_wrote(client: Client) -> None:
@@ -85,7 +85,7 @@ def test_runsheet_escapes_what_people_wrote(client: Client) -> None:
     make_question(segment, text="<b>loud</b>?")
     client.force_login(make_user(is_staff=True))
 
-    html = client.get(reverse("episode_runsheet", args=[episode.pk])).content.decode()
+    html = client.get(reverse("episodes:episode_runsheet", args=[episode.pk])).content.decode()
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
@@ -107,9 +107,9 @@ def test_runsheet_loads_in_a_fixed_number_of_queries(
     client.force_login(user)
 
     with django_assert_num_queries(8) as small_queries:  # type: ignore[operator]
-        client.get(reverse("episode_runsheet", args=[small.pk]))
+        client.get(reverse("episodes:episode_runsheet", args=[small.pk]))
     with django_assert_num_queries(8):  # type: ignore[operator]
-        client.get(reverse("episode_runsheet", args=[large.pk]))
+        client.get(reverse("episodes:episode_runsheet", args=[large.pk]))
 
     assert small_queries
 
@@ -119,7 +119,7 @@ def test_home_lists_only_the_shows_of_the_user(client: Client) -> None:
     make_episode(show=make_show(name="Theirs"), title="Their episode")
     client.force_login(make_user((mine.show, Role.PRODUCER)))
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("episodes:home")).content.decode()
 
     assert "Mine" in html
     assert "Theirs" not in html
@@ -134,7 +134,7 @@ def test_show_page_lists_upcoming_then_past_then_drafts(client: Client) -> None:
     make_episode(show=show, title="Idea", number=None, starts_at=None, status="draft")
     client.force_login(make_user((show, Role.HOST)))
 
-    response = client.get(reverse("show_detail", args=[show.slug]))
+    response = client.get(reverse("episodes:show_detail", args=[show.slug]))
 
     assert [e.title for e in response.context["upcoming"]] == ["Next one"]
     assert [e.title for e in response.context["past"]] == ["Old one"]
@@ -145,7 +145,7 @@ def test_show_page_is_refused_without_a_role(client: Client) -> None:
     show = make_show()
     client.force_login(make_user())
 
-    assert client.get(reverse("show_detail", args=[show.slug])).status_code == 403
+    assert client.get(reverse("episodes:show_detail", args=[show.slug])).status_code == 403
 
 
 def test_pages_send_a_content_security_policy_without_inline_script_or_style(
@@ -153,7 +153,7 @@ def test_pages_send_a_content_security_policy_without_inline_script_or_style(
 ) -> None:
     client.force_login(make_user(is_staff=True))
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("episodes:home"))
 
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy

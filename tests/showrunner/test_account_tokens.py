@@ -26,7 +26,7 @@ def test_a_new_token_is_shown_once_and_works_on_the_api() -> None:
     made = client.post(reverse("account_tokens"), {"name": "Stream Deck B"})
     value = made.context["created"]
     later = client.get(reverse("account_tokens")).content.decode()
-    api = Client().get(reverse("api_episodes"), HTTP_AUTHORIZATION=f"Bearer {value}")
+    api = Client().get(reverse("episodes:api_episodes"), HTTP_AUTHORIZATION=f"Bearer {value}")
 
     assert value.startswith("sr_")
     assert value in made.content.decode()
@@ -54,14 +54,14 @@ def test_revoking_a_token_stops_it_and_its_streams() -> None:
     value = client.post(reverse("account_tokens"), {"name": "Deck"}).context["created"]
     token = ApiToken.objects.get(user=user)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {value}"}
-    assert Client().get(reverse("api_episodes"), **headers).status_code == 200
+    assert Client().get(reverse("episodes:api_episodes"), **headers).status_code == 200
     stream = (episode.pk, live_screens.TEAM, stream_access.for_api_token(token.pk))
     assert stream_access.allowed([stream], now=timezone.now()) == {stream}
 
     client.post(reverse("revoke_token", args=[token.pk]))
 
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
-    assert Client().get(reverse("api_episodes"), **headers).status_code == 401
+    assert Client().get(reverse("episodes:api_episodes"), **headers).status_code == 401
     assert stream_access.allowed([stream], now=timezone.now()) == set()
 
 

@@ -15,11 +15,11 @@ def test_every_page_a_logged_in_user_gets_is_not_stored(client: Client) -> None:
     client.force_login(make_user((episode.show, Role.PRODUCER)))
 
     pages = [
-        client.get(reverse("home")),
-        client.get(reverse("episode_editor", args=[episode.pk])),
-        client.get(reverse("export_json", args=[episode.pk])),
-        client.get(reverse("live_caller", args=[episode.pk])),
-        client.get(reverse("show_calendar", args=[episode.show.slug])),
+        client.get(reverse("episodes:home")),
+        client.get(reverse("episodes:episode_editor", args=[episode.pk])),
+        client.get(reverse("episodes:export_json", args=[episode.pk])),
+        client.get(reverse("episodes:live_caller", args=[episode.pk])),
+        client.get(reverse("episodes:show_calendar", args=[episode.show.slug])),
         client.get("/episodes/999999/"),
     ]
 
@@ -32,7 +32,7 @@ def test_every_page_a_logged_in_user_gets_is_not_stored(client: Client) -> None:
 def test_a_public_page_for_anyone_is_left_to_cache(client: Client) -> None:
     show = make_show(upcoming_public=True)
 
-    response = client.get(reverse("show_upcoming", args=[show.slug]))
+    response = client.get(reverse("episodes:show_upcoming", args=[show.slug]))
 
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")

@@ -76,7 +76,7 @@ def test_a_good_login_resets_the_count(settings: SettingsWrapper) -> None:
 def test_wrong_guest_links_are_throttled_per_address(settings: SettingsWrapper) -> None:
     settings.SHOWRUNNER_THROTTLE_GUEST_LINKS = "3/h"
     speaker = make_speaker(name="Dana Li")
-    good = reverse("guest_portal", args=[links.ensure_link(speaker)])
+    good = reverse("speakers:guest_portal", args=[links.ensure_link(speaker)])
     guesser = Client(REMOTE_ADDR="198.51.100.4")
 
     wrong = [guesser.get(f"/guest/{speaker.pk}-guess{n}/").status_code for n in range(4)]
@@ -94,7 +94,7 @@ def test_opening_a_right_guest_link_again_and_again_is_never_throttled(
 ) -> None:
     settings.SHOWRUNNER_THROTTLE_GUEST_LINKS = "3/h"
     speaker = make_speaker(name="Dana Li")
-    good = reverse("guest_portal", args=[links.ensure_link(speaker)])
+    good = reverse("speakers:guest_portal", args=[links.ensure_link(speaker)])
     guest = Client(REMOTE_ADDR="198.51.100.7")
 
     assert [guest.get(good).status_code for _ in range(10)] == [200] * 10
@@ -104,7 +104,7 @@ def test_opening_a_right_guest_link_again_and_again_is_never_throttled(
 def test_wrong_calendar_keys_are_throttled_per_address(settings: SettingsWrapper) -> None:
     settings.SHOWRUNNER_THROTTLE_CALENDAR_KEYS = "3/h"
     show = make_show(upcoming_public=False)
-    url = reverse("show_calendar", args=[show.slug])
+    url = reverse("episodes:show_calendar", args=[show.slug])
     guesser = Client(REMOTE_ADDR="198.51.100.8")
 
     wrong = [guesser.get(url, {"key": f"guess{n}"}).status_code for n in range(4)]
@@ -120,7 +120,7 @@ def test_wrong_api_tokens_are_throttled_per_address(settings: SettingsWrapper) -
     settings.SHOWRUNNER_THROTTLE_API_TOKENS = "3/h"
     episode = make_episode()
     token = api.new_token(make_user((episode.show, Role.HOST)))
-    url = reverse("api_episodes")
+    url = reverse("episodes:api_episodes")
     guesser = Client(REMOTE_ADDR="198.51.100.10")
 
     wrong = [
@@ -147,10 +147,12 @@ def test_the_token_cache_keeps_only_real_tokens_and_a_bounded_number(
     client = Client()
 
     for n in range(500):
-        client.get(reverse("api_episodes"), HTTP_AUTHORIZATION=f"Bearer sr_wrong{n}")
+        client.get(reverse("episodes:api_episodes"), HTTP_AUTHORIZATION=f"Bearer sr_wrong{n}")
     wrong_kept = len(api._token_cache)
     for token in tokens:
-        response = client.get(reverse("api_episodes"), HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = client.get(
+            reverse("episodes:api_episodes"), HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
         assert response.status_code == 200
 
     assert wrong_kept == 0

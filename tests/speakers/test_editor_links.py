@@ -31,7 +31,7 @@ def producer(client: Client, appearance: Appearance) -> Client:
 
 def act(client: Client, appearance: Appearance, action: str, **data: str) -> str:
     response = client.post(
-        reverse("guest_link", args=[appearance.episode_id, appearance.pk]),
+        reverse("episodes:guest_link", args=[appearance.episode_id, appearance.pk]),
         {"action": action, **data},
         **HX,
     )
@@ -40,7 +40,7 @@ def act(client: Client, appearance: Appearance, action: str, **data: str) -> str
 
 
 def test_make_copy_replace_and_revoke_a_link(producer: Client, appearance: Appearance) -> None:
-    editor = reverse("episode_editor", args=[appearance.episode_id])
+    editor = reverse("episodes:episode_editor", args=[appearance.episode_id])
     assert "No private link." in producer.get(editor).content.decode()
     act(producer, appearance, "new")
     speaker = appearance.speaker
@@ -94,7 +94,9 @@ def test_the_producer_sees_what_the_guest_changed(producer: Client, appearance: 
         changed_at=datetime.now(UTC),
         fields={"pronunciation": ["", "DAH-nah"], "avatar": ["", "avatars/a.jpg"]},
     )
-    html = producer.get(reverse("episode_editor", args=[appearance.episode_id])).content.decode()
+    html = producer.get(
+        reverse("episodes:episode_editor", args=[appearance.episode_id])
+    ).content.decode()
     assert "Changed their pronunciation, photo 0\xa0minutes ago." in html
 
 
@@ -102,7 +104,8 @@ def test_the_producer_sees_what_the_guest_changed(producer: Client, appearance: 
 def test_only_producers_touch_links(client: Client, appearance: Appearance, role: str) -> None:
     client.force_login(make_user((appearance.episode.show, role)))
     response = client.post(
-        reverse("guest_link", args=[appearance.episode_id, appearance.pk]), {"action": "new"}
+        reverse("episodes:guest_link", args=[appearance.episode_id, appearance.pk]),
+        {"action": "new"},
     )
     assert response.status_code == 403
     appearance.speaker.refresh_from_db()
@@ -114,6 +117,7 @@ def test_an_appearance_of_another_episode_is_not_found(
 ) -> None:
     elsewhere = make_appearance(make_episode())
     response = producer.post(
-        reverse("guest_link", args=[appearance.episode_id, elsewhere.pk]), {"action": "new"}
+        reverse("episodes:guest_link", args=[appearance.episode_id, elsewhere.pk]),
+        {"action": "new"},
     )
     assert response.status_code == 404

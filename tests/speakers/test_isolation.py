@@ -73,8 +73,9 @@ def world() -> dict[str, object]:
 
 
 def routes() -> dict[str, URLPattern]:
+    """The guest portal's URLs that take a link, by their namespaced name."""
     return {
-        p.name: p
+        f"{portal_urls.app_name}:{p.name}": p
         for p in portal_urls.urlpatterns
         if isinstance(p, URLPattern) and p.name and "<str:token>" in str(p.pattern)
     }
@@ -86,8 +87,8 @@ def url_for(name: str, token: str, episode_pk: int) -> str:
 
 
 POSTS = {
-    "guest_profile": {"name": "Alex A.", "time_zone": "Europe/Paris", "links": ""},
-    "guest_time_zone": {"time_zone": "Asia/Tokyo"},
+    "speakers:guest_profile": {"name": "Alex A.", "time_zone": "Europe/Paris", "links": ""},
+    "speakers:guest_time_zone": {"time_zone": "Asia/Tokyo"},
 }
 
 
@@ -100,9 +101,13 @@ def test_every_portal_url_shows_only_the_guests_own_data(
         url = url_for(name, token, shared.pk)  # type: ignore[arg-type, attr-defined]
         response = client.get(url)
         if response.status_code == 405:  # POST-only: its answer is checked below
-            if name == "guest_live_read":  # "Got it" on the message the caller sent guest A
+            if (
+                name == "speakers:guest_live_read"
+            ):  # "Got it" on the message the caller sent guest A
                 data = {"message": LiveMessage.objects.get(text="Message for A").pk}
-            elif name == "guest_live_screen":  # the heartbeat of A's page (its own name only)
+            elif (
+                name == "speakers:guest_live_screen"
+            ):  # the heartbeat of A's page (its own name only)
                 data = {"screen": "guest-tab-01", "kind": "guest"}
             else:
                 data = POSTS[name]
@@ -118,10 +123,12 @@ def test_every_portal_url_shows_only_the_guests_own_data(
 
 def test_the_guests_own_data_is_there(client: Client, world: dict[str, object]) -> None:
     token, shared = world["token"], world["shared"]
-    page = client.get(reverse("guest_episode", args=[token, shared.pk])).content.decode()  # type: ignore[attr-defined]
+    page = client.get(reverse("speakers:guest_episode", args=[token, shared.pk])).content.decode()  # type: ignore[attr-defined]
     for own in ["Question for A", "Question for all", "Prep for A"]:
         assert own in page
-    state = client.get(reverse("guest_live_state", args=[token, shared.pk])).json()["state"]  # type: ignore[attr-defined]
+    state = client.get(reverse("speakers:guest_live_state", args=[token, shared.pk])).json()[
+        "state"
+    ]  # type: ignore[attr-defined]
     assert state["message"]["text"] == "Message for A"
     assert [q["text"] for q in state["segment"]["questions"]] == [
         "Question for A",
@@ -131,7 +138,9 @@ def test_the_guests_own_data_is_there(client: Client, world: dict[str, object]) 
 
 def test_the_guests_stream_is_their_own_audience(client: Client, world: dict[str, object]) -> None:
     token, shared = world["token"], world["shared"]
-    state = client.get(reverse("guest_live_state", args=[token, shared.pk])).json()["state"]  # type: ignore[attr-defined]
+    state = client.get(reverse("speakers:guest_live_state", args=[token, shared.pk])).json()[
+        "state"
+    ]  # type: ignore[attr-defined]
     stream_token = state["stream_url"].split("?token=", 1)[1]
     appearance = shared.appearances.get(speaker=world["a"])  # type: ignore[attr-defined]
     assert read_token(stream_token) == (
@@ -141,7 +150,10 @@ def test_the_guests_stream_is_their_own_audience(client: Client, world: dict[str
     )
 
 
-@pytest.mark.parametrize("name", ["guest_episode", "guest_episode_calendar", "guest_live_state"])
+@pytest.mark.parametrize(
+    "name",
+    ["speakers:guest_episode", "speakers:guest_episode_calendar", "speakers:guest_live_state"],
+)
 def test_an_episode_the_guest_is_not_on_is_not_there(
     client: Client, world: dict[str, object], name: str
 ) -> None:
@@ -172,12 +184,12 @@ def test_changes_need_the_csrf_token(world: dict[str, object]) -> None:
 
 
 def test_a_guest_link_opens_no_team_page(client: Client, world: dict[str, object]) -> None:
-    client.get(reverse("guest_portal", args=[world["token"]]))
+    client.get(reverse("speakers:guest_portal", args=[world["token"]]))
     shared = world["shared"]
     for url in [
-        reverse("episode_editor", args=[shared.pk]),  # type: ignore[attr-defined]
-        reverse("live_host", args=[shared.pk]),  # type: ignore[attr-defined]
-        reverse("live_state", args=[shared.pk]),  # type: ignore[attr-defined]
+        reverse("episodes:episode_editor", args=[shared.pk]),  # type: ignore[attr-defined]
+        reverse("episodes:live_host", args=[shared.pk]),  # type: ignore[attr-defined]
+        reverse("episodes:live_state", args=[shared.pk]),  # type: ignore[attr-defined]
     ]:
         response = client.get(url)
         assert response.status_code in (302, 403), url

@@ -18,7 +18,7 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def page(client: Client, token: str) -> tuple[int, str]:
-    response = client.get(reverse("guest_portal", args=[token]))
+    response = client.get(reverse("speakers:guest_portal", args=[token]))
     # The CSRF token is masked afresh on every page: the only part that may differ.
     body = re.sub(r'"X-CSRFToken": "\w+"', "", response.content.decode())
     return response.status_code, body
@@ -107,12 +107,12 @@ def test_a_revoked_link_answers_on_every_portal_url(client: Client) -> None:
     token = links.ensure_link(speaker)
     links.revoke(speaker)
     for name, args in [
-        ("guest_portal", [token]),
-        ("guest_feed", [token]),
-        ("guest_profile", [token]),
-        ("guest_episode", [token, episode.pk]),
-        ("guest_episode_calendar", [token, episode.pk]),
-        ("guest_live_state", [token, episode.pk]),
+        ("speakers:guest_portal", [token]),
+        ("speakers:guest_feed", [token]),
+        ("speakers:guest_profile", [token]),
+        ("speakers:guest_episode", [token, episode.pk]),
+        ("speakers:guest_episode_calendar", [token, episode.pk]),
+        ("speakers:guest_live_state", [token, episode.pk]),
     ]:
         response = client.get(reverse(name, args=args))
         assert response.status_code == 404, name

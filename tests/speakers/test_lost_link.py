@@ -19,7 +19,7 @@ SAME_ANSWER = "If we know that address, we've sent the link."
 
 
 def ask(client: Client, email: str) -> object:
-    return client.post(reverse("guest_lost_link"), {"email": email})
+    return client.post(reverse("speakers:guest_lost_link"), {"email": email})
 
 
 def test_a_known_address_gets_each_of_its_speakers_links() -> None:
@@ -40,8 +40,10 @@ def test_a_known_address_gets_each_of_its_speakers_links() -> None:
     dana.refresh_from_db()
     again.refresh_from_db()
     bodies = "\n".join(m.body for m in mail.outbox)
-    assert reverse("guest_portal", args=[links.token_for(dana)]) in bodies
-    assert reverse("guest_portal", args=[links.token_for(again)]) in bodies  # made for them
+    assert reverse("speakers:guest_portal", args=[links.token_for(dana)]) in bodies
+    assert (
+        reverse("speakers:guest_portal", args=[links.token_for(again)]) in bodies
+    )  # made for them
     assert Reminder.objects.filter(appearance=appearance, kind=Reminder.Kind.LINK).exists()
 
 
@@ -97,9 +99,9 @@ def test_asking_is_throttled_per_client_and_per_address(settings: object) -> Non
 
 
 def test_the_invalid_link_page_offers_to_send_the_link() -> None:
-    response = Client().get(reverse("guest_portal", args=["1-nope"]))
+    response = Client().get(reverse("speakers:guest_portal", args=["1-nope"]))
 
-    assert reverse("guest_lost_link") in response.content.decode()
+    assert reverse("speakers:guest_lost_link") in response.content.decode()
 
 
 # -- password reset ------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def test_the_portal_lists_upcoming_first_in_the_guests_zone(
         status=Episode.Status.DONE,
     )
     make_appearance(past, dana)
-    html = page(client, "guest_portal", dana)
+    html = page(client, "speakers:guest_portal", dana)
     assert html.index("Shipping a plugin") < html.index("Past") < html.index("Last time")
     assert "12:00" in html and "your time (America/New_York)" in html  # noqa: PT018 - one line
     assert "18:00 in Europe/Berlin" in html  # the show's own zone beside it
@@ -82,7 +82,7 @@ def test_the_portal_lists_upcoming_first_in_the_guests_zone(
 def test_the_episode_page_has_the_outline_and_the_guests_questions(
     client: Client, dana: Speaker, episode: Episode
 ) -> None:
-    html = page(client, "guest_episode", dana, episode.pk)
+    html = page(client, "speakers:guest_episode", dana, episode.pk)
     assert "Hook" in html and "Intro" in html  # noqa: PT018
     assert 'class="for-me"><span class="badge">For you</span> How did you start?' in html
     assert "For everyone:</span> What is new this week?" in html
@@ -97,7 +97,7 @@ def test_the_episode_page_has_the_outline_and_the_guests_questions(
 
 def test_an_episode_calendar_file(client: Client, dana: Speaker, episode: Episode) -> None:
     response = client.get(
-        reverse("guest_episode_calendar", args=[links.ensure_link(dana), episode.pk])
+        reverse("speakers:guest_episode_calendar", args=[links.ensure_link(dana), episode.pk])
     )
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
@@ -120,7 +120,7 @@ def test_the_feed_has_every_episode_with_a_time_and_only_the_guests(
         show=episode.show, title="Later", starts_at=episode.starts_at + timedelta(days=7)
     )  # type: ignore[operator]
     make_appearance(later, dana)
-    response = client.get(reverse("guest_feed", args=[links.ensure_link(dana)]))
+    response = client.get(reverse("speakers:guest_feed", args=[links.ensure_link(dana)]))
     calendar = Calendar.from_ical(response.content)
     titles = sorted(str(event["summary"]) for event in calendar.walk("VEVENT"))
     assert titles == sorted(
@@ -131,6 +131,6 @@ def test_the_feed_has_every_episode_with_a_time_and_only_the_guests(
 def test_a_guest_without_a_zone_sees_the_shows(client: Client, episode: Episode) -> None:
     guest = make_speaker(name="No Zone")
     make_appearance(episode, guest)
-    html = page(client, "guest_episode", guest, episode.pk)
+    html = page(client, "speakers:guest_episode", guest, episode.pk)
     assert "18:00" in html
     assert "your time (Europe/Berlin)" in html

@@ -24,7 +24,7 @@ def speaker() -> Speaker:
 
 
 def profile_url(speaker: Speaker) -> str:
-    return reverse("guest_profile", args=[links.ensure_link(speaker)])
+    return reverse("speakers:guest_profile", args=[links.ensure_link(speaker)])
 
 
 def form(speaker: Speaker, **changes: object) -> dict[str, object]:
@@ -159,7 +159,7 @@ def test_a_bad_photo_is_refused_with_a_clear_message(
 
 
 def test_time_zone_from_the_browser_is_kept_and_recorded(client: Client, speaker: Speaker) -> None:
-    url = reverse("guest_time_zone", args=[links.ensure_link(speaker)])
+    url = reverse("speakers:guest_time_zone", args=[links.ensure_link(speaker)])
     assert client.post(url, {"time_zone": "America/New_York"}).status_code == 302
     speaker.refresh_from_db()
     assert speaker.time_zone == "America/New_York"
@@ -173,9 +173,11 @@ def test_time_zone_from_the_browser_is_kept_and_recorded(client: Client, speaker
 def test_after_a_time_zone_change_the_guest_goes_back_only_to_their_own_pages(
     client: Client, speaker: Speaker
 ) -> None:
-    url = reverse("guest_time_zone", args=[links.ensure_link(speaker)])
+    url = reverse("speakers:guest_time_zone", args=[links.ensure_link(speaker)])
     response = client.post(url, {"time_zone": "Asia/Tokyo", "next": "https://evil.example.org/"})
-    assert response["Location"] == reverse("guest_portal", args=[links.ensure_link(speaker)])
+    assert response["Location"] == reverse(
+        "speakers:guest_portal", args=[links.ensure_link(speaker)]
+    )
 
 
 def test_a_new_photo_replaces_the_old_files(

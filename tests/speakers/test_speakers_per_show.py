@@ -70,9 +70,9 @@ def test_a_producer_of_both_shows_copies_a_person_across_without_their_link() ->
     client = Client()
     client.force_login(producer)
 
-    found = client.get(reverse("search_speakers", args=[episode.pk]), {"q": "dana"})
+    found = client.get(reverse("episodes:search_speakers", args=[episode.pk]), {"q": "dana"})
     client.post(
-        reverse("add_guest", args=[episode.pk]),
+        reverse("episodes:add_guest", args=[episode.pk]),
         {"copy": dana.pk, "layout_version": episode.layout_version},
         HTTP_HX_REQUEST="true",
     )
@@ -99,9 +99,9 @@ def test_a_producer_of_one_show_cannot_copy_from_a_show_they_only_host() -> None
     client = Client()
     client.force_login(producer)
 
-    found = client.get(reverse("search_speakers", args=[episode.pk]), {"q": "dana"})
+    found = client.get(reverse("episodes:search_speakers", args=[episode.pk]), {"q": "dana"})
     added = client.post(
-        reverse("add_guest", args=[episode.pk]), {"copy": dana.pk}, HTTP_HX_REQUEST="true"
+        reverse("episodes:add_guest", args=[episode.pk]), {"copy": dana.pk}, HTTP_HX_REQUEST="true"
     )
 
     assert "Dana Li" not in found.content.decode().replace("“dana”", "")
