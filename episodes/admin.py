@@ -27,6 +27,27 @@ from .models import (
 )
 
 
+def _object_id(request: HttpRequest) -> str | None:
+    """The primary key in an admin change page's URL; None on the add page."""
+    match = request.resolver_match
+    if match is None:
+        return None
+    object_id: str | None = match.kwargs.get("object_id")
+    return object_id
+
+
+def _owners_of_segment(request: HttpRequest) -> QuerySet[Appearance]:
+    """The appearances a segment's owner or question may name: those on its episode.
+
+    Empty on the add page, where there is no segment yet (as filtering on pk=None was).
+    """
+    object_id = _object_id(request)
+    if object_id is None:
+        return Appearance.objects.none()
+    segment = Segment.objects.filter(pk=object_id)
+    return Appearance.objects.filter(episode__segments__in=segment).select_related("speaker")
+
+
 class CompactInline(admin.TabularInline):
     """Inline rows with two-line text areas, so a long run-sheet stays readable."""
 
@@ -87,10 +108,13 @@ class SegmentInline(CompactInline):
         self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelChoiceField | None:
         if db_field.name == "owner":
-            episode_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Appearance.objects.filter(episode_id=episode_id).select_related(
-                "speaker"
-            )
+            episode_id = _object_id(request)
+            if episode_id is None:  # the add page: no episode, so no guests yet
+                kwargs["queryset"] = Appearance.objects.none()
+            else:
+                kwargs["queryset"] = Appearance.objects.filter(
+                    episode_id=episode_id
+                ).select_related("speaker")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -134,10 +158,7 @@ class QuestionInline(CompactInline):
         self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelMultipleChoiceField | None:
         if db_field.name == "addressed_to":
-            segment = Segment.objects.filter(pk=request.resolver_match.kwargs.get("object_id"))
-            kwargs["queryset"] = Appearance.objects.filter(
-                episode__segments__in=segment
-            ).select_related("speaker")
+            kwargs["queryset"] = _owners_of_segment(request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -162,10 +183,7 @@ class SegmentAdmin(admin.ModelAdmin):
         self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelChoiceField | None:
         if db_field.name == "owner":
-            segment = Segment.objects.filter(pk=request.resolver_match.kwargs.get("object_id"))
-            kwargs["queryset"] = Appearance.objects.filter(
-                episode__segments__in=segment
-            ).select_related("speaker")
+            kwargs["queryset"] = _owners_of_segment(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeGuard, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -197,7 +197,7 @@ SHOW_ADDED = {
     **overlay_looks.DEFAULTS,
 }  # and a new overlay_secret: the old addresses were made for another copy of the show
 SPEAKER_ADDED = {"title": ""}
-LIVE_ADDED = {"graphics": {}, "asking": None, "news_item": None}
+LIVE_ADDED: dict[str, object] = {"graphics": {}, "asking": None, "news_item": None}
 # Set by Django on save (auto_now, auto_now_add): restored with an UPDATE afterwards.
 AUTO_TIMESTAMPS = {"created_at", "updated_at"}
 Addressee = Question.addressed_to.through
@@ -871,17 +871,17 @@ class _Restoring:
         self.flush()
         appearances = [appearance for appearance, _, _ in appearance_records]
 
-        def appearance(index: object, at: str) -> Appearance | None:
+        def appearance_at(index: object, at: str) -> Appearance | None:
             if index is None:
                 return None
             return appearances[_index(index, len(appearances), at, "appearance")]
 
-        for parent, fields, item_where in appearance_records:
+        for appearance, fields, item_where in appearance_records:
             for item, reminder_where in _items(fields, "reminders", item_where):
                 reminder = _record(item, reminder_where, REMINDER_FIELDS)
                 self.add(
                     Reminder(
-                        appearance=parent,
+                        appearance=appearance,
                         **_values(Reminder, reminder, REMINDER_FIELDS, reminder_where),
                     ),
                     reminder_where,
@@ -892,7 +892,7 @@ class _Restoring:
             fields = _record(item, item_where, (*SEGMENT_FIELDS, "owner", "questions"))
             segment = Segment(
                 episode=episode,
-                owner=appearance(fields["owner"], f"{item_where}.owner"),
+                owner=appearance_at(fields["owner"], f"{item_where}.owner"),
                 **_values(Segment, fields, SEGMENT_FIELDS, item_where),
             )
             self.add(segment, item_where)
@@ -900,28 +900,28 @@ class _Restoring:
         self.flush()
         segments = [segment for segment, _, _ in segment_records]
 
-        def segment(index: object, at: str) -> Segment | None:
+        def segment_at(index: object, at: str) -> Segment | None:
             if index is None:
                 return None
             return segments[_index(index, len(segments), at, "segment")]
 
         addressees: list[tuple[Question, list[Appearance]]] = []
         questions_of: list[list[Question]] = []
-        for parent, fields, item_where in segment_records:
+        for segment, fields, item_where in segment_records:
             questions_of.append([])
             for item, question_where in _items(fields, "questions", item_where):
                 question_fields = _record(item, question_where, (*QUESTION_FIELDS, "addressed_to"))
                 question = Question(
-                    segment=parent,
+                    segment=segment,
                     **_values(Question, question_fields, QUESTION_FIELDS, question_where),
                 )
                 self.add(question, question_where)
                 questions_of[-1].append(question)
-                addressed_to = [
-                    appearance(index, at)
+                named = [
+                    appearance_at(index, at)
                     for index, at in _items(question_fields, "addressed_to", question_where)
                 ]
-                addressees.append((question, [a for a in addressed_to if a is not None]))
+                addressees.append((question, [a for a in named if a is not None]))
 
         news_items: list[NewsItem] = []
         for item, item_where in _items(record, "news_items", where):
@@ -936,7 +936,7 @@ class _Restoring:
             fields = _record(item, item_where, (*SEGMENT_RUN_FIELDS, "segment"))
             run = SegmentRun(
                 episode=episode,
-                segment=segment(fields["segment"], f"{item_where}.segment"),
+                segment=segment_at(fields["segment"], f"{item_where}.segment"),
                 **_values(SegmentRun, fields, SEGMENT_RUN_FIELDS, item_where),
             )
             self.add(run, item_where)
@@ -947,8 +947,8 @@ class _Restoring:
             fields = _record(item, item_where, (*LIVE_MESSAGE_FIELDS, "appearance", "segment"))
             message = LiveMessage(
                 episode=episode,
-                appearance=appearance(fields["appearance"], f"{item_where}.appearance"),
-                segment=segment(fields["segment"], f"{item_where}.segment"),
+                appearance=appearance_at(fields["appearance"], f"{item_where}.appearance"),
+                segment=segment_at(fields["segment"], f"{item_where}.segment"),
                 **_values(LiveMessage, fields, LIVE_MESSAGE_FIELDS, item_where),
             )
             self.add(message, item_where)
@@ -970,7 +970,7 @@ class _Restoring:
             controller = fields["controller"]
             live = LiveState(
                 episode=episode,
-                segment=segment(fields["segment"], f"{live_where}.segment"),
+                segment=segment_at(fields["segment"], f"{live_where}.segment"),
                 controller=None
                 if controller is None
                 else self.user(controller, f"{live_where}.controller"),
@@ -1059,9 +1059,7 @@ class _Restoring:
     def check_unique(self, obj: models.Model, constraint: models.UniqueConstraint) -> None:
         """A unique constraint that names a reference: every row it could clash with is one of
         this restore's (the parent is new), so the check needs the rows seen, not a query."""
-        values = tuple(
-            getattr(obj, obj._meta.get_field(name).attname) for name in constraint.fields
-        )
+        values = tuple(getattr(obj, _attname(obj, name)) for name in constraint.fields)
         if None in values:  # as in SQL: nulls never clash
             return
         key = (obj._meta.label, constraint.name, *values)
@@ -1119,7 +1117,13 @@ class _Restoring:
                 setattr(obj, name, stamp)
 
 
-def _among_restored(constraint: models.BaseConstraint) -> bool:
+def _attname(obj: models.Model, name: str) -> str:
+    field = obj._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a unique constraint names the model's own columns
+    return field.attname
+
+
+def _among_restored(constraint: models.BaseConstraint) -> TypeGuard[models.UniqueConstraint]:
     """Whether a constraint only compares rows under one parent, all of them restored now."""
     return (
         isinstance(constraint, models.UniqueConstraint)

@@ -162,7 +162,9 @@ def apply(
     if action == "message":
         to = None
         if data.get("to") not in (None, "", "host"):
-            to = Appearance.objects.filter(episode=episode, pk=optional_int(data, "to")).first()
+            to_pk = optional_int(data, "to")
+            if to_pk is not None:
+                to = Appearance.objects.filter(episode=episode, pk=to_pk).first()
             if to is None:
                 raise InvalidAction("“to” must be “host” or one of this episode's guests.")
         if data.get("clear") in YES:

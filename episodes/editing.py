@@ -16,9 +16,9 @@ before it, so the producer who made it can undo it for a few minutes.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 
@@ -32,6 +32,7 @@ from .models import Appearance, Change, Episode, NewsItem, Question, Segment, Sh
 UNDO_WINDOW = timedelta(minutes=5)
 
 Ordered = Segment | Question | NewsItem
+ModelT = TypeVar("ModelT", bound=models.Model)
 MODELS: dict[str, type[models.Model]] = {
     "episode": Episode,
     "segment": Segment,
@@ -40,6 +41,12 @@ MODELS: dict[str, type[models.Model]] = {
     "appearance": Appearance,
 }
 NAMES = {model: name for name, model in MODELS.items()}
+# The models undo removes and restores with their positions among their siblings.
+ORDERED_MODELS: dict[str, type[Ordered]] = {
+    "segment": Segment,
+    "question": Question,
+    "news": NewsItem,
+}
 
 
 class Conflict(Exception):
@@ -66,7 +73,7 @@ NUMBER_ATTEMPTS = 5
 class Actor:
     """Who makes an edit, and when (time is passed in, never read here)."""
 
-    user: AbstractBaseUser | None
+    user: User | None
     now: datetime
 
 
@@ -156,13 +163,16 @@ def episode_of(obj: models.Model) -> Episode:
         return obj
     if isinstance(obj, Question):
         return obj.segment.episode
-    return obj.episode  # type: ignore[attr-defined, no-any-return]
+    if isinstance(obj, Segment | NewsItem | Appearance):
+        return obj.episode
+    raise TypeError(f"A {type(obj).__name__} is not part of an episode.")
 
 
 def field_values(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     values = {}
     for name in fields:
         field = obj._meta.get_field(name)
+        assert isinstance(field, models.Field)  # the names are of the model's own columns
         values[field.attname] = getattr(obj, field.attname)
     return values
 
@@ -229,13 +239,13 @@ def check_positions_kept(
 
 
 def update_fields(
-    obj: models.Model,
+    obj: ModelT,
     changes: dict[str, Any],
     expected_version: int,
     actor: Actor,
     *,
     description: str,
-) -> models.Model:
+) -> ModelT:
     """Set ``changes`` (attnames → values) on ``obj`` if it is still at ``expected_version``."""
     model = type(obj)
     episode = episode_of(obj)
@@ -777,20 +787,20 @@ def apply_undo(episode: Episode, undo: dict[str, Any], actor: Actor) -> None:
         claim_layout(episode, None, actor, on_air=True)
         restore_appearance(episode, undo)
     elif kind == "remove":
-        model = MODELS[undo["model"]]
+        model = ORDERED_MODELS[undo["model"]]
         claim_layout(episode, None, actor, on_air=model is not NewsItem)
         for pk in undo.get("pks", [undo.get("pk")]):
             obj = model._default_manager.filter(pk=pk).first()
             if obj is not None:
-                siblings, position = siblings_of(obj), obj.position  # type: ignore[arg-type]
+                siblings, position = siblings_of(obj), obj.position
                 obj.delete()
                 ordering.close_gap(siblings, position)
     elif kind == "restore":
-        model = MODELS[undo["model"]]
+        model = ORDERED_MODELS[undo["model"]]
         claim_layout(episode, None, actor, on_air=model is not NewsItem)
         fields = from_json(model, undo["fields"])
         probe = model(**fields)
-        siblings = siblings_of(probe)  # type: ignore[arg-type]
+        siblings = siblings_of(probe)
         position = min(fields["position"], ordering.next_position(siblings))
         undo["fields"]["position"] = position
         ordering.open_gap(siblings, position)

@@ -104,8 +104,10 @@ class SegmentForm(NewlinesNormalised, forms.ModelForm):
 
     def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = episode.appearances.select_related("speaker")
-        self.fields["owner"].required = False
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)  # from the model's ForeignKey
+        owner.queryset = episode.appearances.select_related("speaker")
+        owner.required = False
 
     def changes_for(self, field: str) -> dict[str, Any]:
         """The attnames and cleaned values that editing ``field`` sets."""

@@ -197,9 +197,12 @@ def expire_cues(
     if action in ("start", "reset") or clock.state == State.ENDED:
         pending.update(cleared_at=now)
     elif clock.segment_id != before.segment_id:
-        pending.filter(lasts=LiveMessage.Lasts.SEGMENT).exclude(segment_id=clock.segment_id).update(
-            cleared_at=now
-        )
+        ending = pending.filter(lasts=LiveMessage.Lasts.SEGMENT)
+        if clock.segment_id is None:  # off every segment: each segment's cues go
+            ending = ending.exclude(segment_id__isnull=True)
+        else:
+            ending = ending.exclude(segment_id=clock.segment_id)
+        ending.update(cleared_at=now)
 
 
 def claim_request(episode: Episode, key: str, action: str, *, now: datetime) -> bool:

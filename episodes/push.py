@@ -23,7 +23,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+# A coroutine function, as uvicorn's send is: Subscriber.deliver drives the coroutine by hand.
+Send = Callable[[Message], Coroutine[Any, Any, None]]
 
 STREAM_SALT = "showrunner.live-stream"  # a signing namespace, not a secret
 TOKEN_MAX_AGE = 15 * 60  # seconds; screens fetch a fresh URL when theirs has expired

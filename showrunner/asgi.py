@@ -12,9 +12,10 @@ import ipaddress
 import os
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Any, cast
 
 from a2wsgi import WSGIMiddleware
+from a2wsgi.wsgi_typing import WSGIApp
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
@@ -27,13 +28,18 @@ from showrunner import isolated, limits  # noqa: E402
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+Send = push.Send  # a coroutine function: the live stream drives its sends by hand
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Threads for Django requests. More threads only contend for the interpreter lock: on 2 cores, 8
 # served about 5% more requests than 16 (bench/live_state.py) and leave room for slow ones.
 WSGI_THREADS = int(os.environ.get("SHOWRUNNER_WSGI_THREADS", "8"))
 
-django_app = WSGIMiddleware(django_wsgi, workers=WSGI_THREADS)
+# Two casts where the libraries' types do not meet: django-stubs say WSGIHandler returns an
+# HttpResponseBase, which declares no __iter__ (the HttpResponse and StreamingHttpResponse it
+# returns are iterables of bytes); a2wsgi types scopes and events as its own TypedDicts, which
+# the plain mappings uvicorn hands us (and push.py and limits.py use) are not.
+django_app = cast(App, WSGIMiddleware(cast(WSGIApp, django_wsgi), workers=WSGI_THREADS))
 
 LOCAL_ONLY = (
     "This Showrunner is a local install (no SECRET_KEY is set): it answers this machine only.\n"

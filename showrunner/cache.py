@@ -14,6 +14,8 @@ from django.db import connections, router, transaction
 
 
 class DatabaseCache(DjangoDatabaseCache):
+    _table: str  # the table's name, set by BaseDatabaseCache.__init__ (django-stubs omit it)
+
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]

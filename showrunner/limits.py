@@ -27,7 +27,7 @@ from episodes import push
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+Send = push.Send  # a coroutine function: the live stream drives its sends by hand
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Anchored, no nested repetition: linear in the path's length.

@@ -67,7 +67,8 @@ def encode(data: bytes) -> dict[str, bytes]:
             if probe.width * probe.height > limit:
                 raise AvatarError(too_many_pixels(limit))
             probe.verify()
-            image = Image.open(BytesIO(data))
+            # Image, not ImageFile: the steps below return plain images.
+            image: Image.Image = Image.open(BytesIO(data))
             if image.format == "JPEG":
                 image.draft("RGB", (DECODE_SIZE, DECODE_SIZE))
             image.load()

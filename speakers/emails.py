@@ -156,9 +156,12 @@ def send_own_links(address: str, *, now: datetime) -> int:
         expired = speaker.link_expires_at is not None and speaker.link_expires_at <= now
         if not expired:
             links.ensure_link(speaker)
-        appearances = Appearance.objects.filter(
-            speaker=speaker, episode__show_id=speaker.show_id, episode__is_template=False
-        ).select_related("episode__show")
+        if speaker.show_id is None:  # on no show yet: no episode of theirs to link to
+            appearances = Appearance.objects.none()
+        else:
+            appearances = Appearance.objects.filter(
+                speaker=speaker, episode__show_id=speaker.show_id, episode__is_template=False
+            ).select_related("episode__show")
         upcoming = appearances.filter(episode__starts_at__gte=now).order_by("episode__starts_at")
         appearance = upcoming.first() or appearances.order_by("-episode__starts_at").first()
         if appearance is not None and not expired:

@@ -64,8 +64,11 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [("", "—"), *((z, z) for z in time_zone_names())]
-        self.fields["bio"].max_length = 5000
+        time_zone, bio = self.fields["time_zone"], self.fields["bio"]
+        assert isinstance(time_zone, forms.ChoiceField)  # declared above
+        assert isinstance(bio, forms.CharField)  # from the model's TextField
+        time_zone.choices = [("", "—"), *((z, z) for z in time_zone_names())]
+        bio.max_length = 5000
         if not self.is_bound:
             self.initial["links"] = "\n".join(self.instance.links)
         self.processed: dict[str, Any] = {}

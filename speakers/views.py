@@ -76,6 +76,8 @@ def zone_of(speaker: Speaker, fallback: str) -> zoneinfo.ZoneInfo:
 
 def appearances_of(speaker: Speaker) -> list[Appearance]:
     """The guest's appearances: on their own show's episodes only."""
+    if speaker.show_id is None:  # on no show yet, so on none of its episodes
+        return []
     return list(
         Appearance.objects.filter(
             speaker=speaker, episode__show_id=speaker.show_id, episode__is_template=False
@@ -127,6 +129,8 @@ def portal(request: GuestRequest, token: str) -> HttpResponse:
 
 
 def own_appearance(speaker: Speaker, episode_pk: int) -> Appearance | None:
+    if speaker.show_id is None:  # on no show yet, so on none of its episodes
+        return None
     return (
         Appearance.objects.filter(
             speaker=speaker,

@@ -75,7 +75,10 @@ def parse(
         doc.show_slug = show
 
     doc.air_date = event_date(front, match.group("yaml"))
-    for author in front.get("authors") or []:
+    authors = front.get("authors")
+    # A list of name/email mappings; anything else names no one (a number or true used to
+    # stop the import with a TypeError; a string or a mapping read as no authors, as now).
+    for author in authors if isinstance(authors, list) else []:
         if isinstance(author, dict) and author.get("name"):
             doc.speakers.append(
                 SpeakerDoc(

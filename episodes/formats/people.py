@@ -206,9 +206,9 @@ class Cast:
                 for name in split_names(match.group("who")):
                     self.add(name, "guest")
         for pattern in (NAME_WITH_TOPIC, NAME_ASKED):
-            match = pattern.match(stripped)
-            if match and len(match.group("who").split()) <= 3:
-                self.add(match.group("who"), "guest")
+            named = pattern.match(stripped)
+            if named and len(named.group("who").split()) <= 3:
+                self.add(named.group("who"), "guest")
 
     def gather_team(self, prefix: str) -> None:
         match = TEAM.match(prefix.strip())

@@ -8,14 +8,14 @@ re-rendered run-sheet. A refused edit answers 409 with the current state, an inv
 with the message placed next to its field; htmx is configured to show both (base.html).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -27,6 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
 
 from showrunner import bounds
 from showrunner.auth import Action, get_episode, get_show, shows_for
@@ -53,10 +54,16 @@ ORDERED: dict[str, type[Segment] | type[Question] | type[NewsItem]] = {
 }
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (its documented typing pattern)."""
+
+    htmx: HtmxDetails
+
+
 def actor(request: HttpRequest) -> Actor:
     """The one place the editor reads the clock: everything below takes ``Actor.now``."""
     user = request.user
-    return Actor(user if isinstance(user, AbstractBaseUser) else None, timezone.now())
+    return Actor(user if isinstance(user, User) else None, timezone.now())
 
 
 def editor_queryset() -> QuerySet[Episode]:
@@ -112,7 +119,7 @@ def int_field(request: HttpRequest, name: str) -> int | None:
         return None
 
 
-def changed_field(request: HttpRequest) -> str:
+def changed_field(request: HtmxHttpRequest) -> str:
     return request.POST.get("field") or (request.htmx.trigger_name if request.htmx else "") or ""
 
 
@@ -257,6 +264,12 @@ def saved_response(
         return render(request, "episodes/editor/_saved.html", context, using=editor_rows.ENGINE)
 
 
+def error_text(errors: Iterable[object]) -> str:
+    """A field's errors as one line. Django's ErrorList yields its messages as text, though
+    django-stubs type its items as ValidationError | str."""
+    return " ".join(str(error) for error in errors)
+
+
 def invalid(message: str, target: str) -> HttpResponse:
     """422 with the message placed next to the field (``target`` is its error slot)."""
     return reswap(retarget(HttpResponse(escape(message), status=422), target), "innerHTML")
@@ -267,7 +280,7 @@ def invalid(message: str, target: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def editor(request: HttpRequest, pk: int) -> HttpResponse:
+def editor(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     episode = load(request, pk)
     if request.htmx and request.GET.get("part") == "body":
         return render_part(request, "episodes/editor/_body.html", episode)
@@ -304,7 +317,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_header(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     episode = load_for_cell(request, pk)
     field = changed_field(request)
     form = HeaderForm(request.POST, instance=episode)
@@ -313,7 +326,7 @@ def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     target = f"#editor-header .{field.replace('_', '-')}-error"
     if field in form.errors:
-        return invalid(" ".join(form.errors[field]), target)
+        return invalid(error_text(form.errors[field]), target)
     try:
         changes = form.changes_for(field)
     except ValidationError as exc:
@@ -337,7 +350,7 @@ def segment_of(episode: Episode, segment_pk: int) -> Segment:
 
 @login_required
 @require_POST
-def edit_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse:
+def edit_segment(request: HtmxHttpRequest, pk: int, segment_pk: int) -> HttpResponse:
     episode = load_for_cell(request, pk)
     segment = segment_of(episode, segment_pk)
     field = changed_field(request)
@@ -353,7 +366,7 @@ def edit_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse
         {**current, field: request.POST.get(field, "")}, instance=segment, episode=episode
     )
     if not form.is_valid() and field in form.errors:
-        return invalid(" ".join(form.errors[field]), f"#segment-{segment.pk} .{field}-error")
+        return invalid(error_text(form.errors[field]), f"#segment-{segment.pk} .{field}-error")
     try:
         saved = editing.update_fields(
             segment,
@@ -373,7 +386,7 @@ def field_label(field: str) -> str:
 
 @login_required
 @require_POST
-def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+def edit_question(request: HtmxHttpRequest, pk: int, question_pk: int) -> HttpResponse:
     episode = load_for_cell(request, pk)
     question = get_object_or_404(Question, pk=question_pk, segment__episode=episode)
     field = changed_field(request)
@@ -401,7 +414,7 @@ def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         )
         form = QuestionForm(data, instance=question)
         if not form.is_valid() and field in form.errors:
-            return invalid(" ".join(form.errors[field]), f"{row} .question-error")
+            return invalid(error_text(form.errors[field]), f"{row} .question-error")
         if field == "text":
             limits.check_question_text(form.cleaned_data["text"])
         saved = editing.update_fields(
@@ -420,7 +433,7 @@ def edit_question(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def edit_news(request: HttpRequest, pk: int, news_pk: int) -> HttpResponse:
+def edit_news(request: HtmxHttpRequest, pk: int, news_pk: int) -> HttpResponse:
     episode = load_for_cell(request, pk)
     item = get_object_or_404(NewsItem, pk=news_pk, episode=episode)
     field = changed_field(request)
@@ -435,7 +448,7 @@ def edit_news(request: HttpRequest, pk: int, news_pk: int) -> HttpResponse:
     form = NewsItemForm(data, instance=item)
     if not form.is_valid():
         errors = form.errors.get(field) or form.non_field_errors()
-        return invalid(" ".join(errors), f"#news-{item.pk} .news-error")
+        return invalid(error_text(errors), f"#news-{item.pk} .news-error")
     try:
         saved = editing.update_fields(
             item,
@@ -451,7 +464,7 @@ def edit_news(request: HttpRequest, pk: int, news_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpResponse:
+def edit_appearance(request: HtmxHttpRequest, pk: int, appearance_pk: int) -> HttpResponse:
     episode = load_for_cell(request, pk)
     appearance = get_object_or_404(Appearance, pk=appearance_pk, episode=episode)
     field = changed_field(request)
@@ -460,7 +473,7 @@ def edit_appearance(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRe
     data = {"role": appearance.role, "notes": appearance.notes, field: request.POST.get(field, "")}
     form = AppearanceForm(data, instance=appearance)
     if not form.is_valid():
-        message = " ".join(form.errors.get(field, ["That value is not allowed."]))
+        message = error_text(form.errors.get(field, ["That value is not allowed."]))
         return invalid(message, f"#appearance-{appearance.pk} .guest-error")
     try:
         saved = editing.update_fields(
@@ -586,7 +599,9 @@ def ordered_item(episode: Episode, kind: str, item_pk: int) -> Segment | Questio
         raise Http404(f"There is nothing called {kind!r} to move or delete.")
     if model is Question:
         return get_object_or_404(Question, pk=item_pk, segment__episode=episode)
-    return get_object_or_404(model, pk=item_pk, episode=episode)  # type: ignore[misc]
+    if model is Segment:
+        return get_object_or_404(Segment, pk=item_pk, episode=episode)
+    return get_object_or_404(NewsItem, pk=item_pk, episode=episode)
 
 
 @login_required
@@ -609,9 +624,10 @@ def move_item(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpRes
     if direction in ("up", "down"):
         to_index = item.position - 1 + (-1 if direction == "up" else 1)
     else:
-        to_index = int_field(request, "to")
-        if to_index is None:
+        asked = int_field(request, "to")
+        if asked is None:
             return HttpResponse("Say where to: to=<index> or direction=up|down.", status=400)
+        to_index = asked
     return layout_change(
         request, pk, lambda: editing.move(item, to_index, layout_version(request), actor(request))
     )
@@ -642,7 +658,7 @@ def add_news(request: HttpRequest, pk: int) -> HttpResponse:
     episode = load(request, pk)
     form = PasteNewsForm(request.POST)
     if not form.is_valid():
-        return invalid(" ".join(form.errors["links"]), "#news-editor .paste-error")
+        return invalid(error_text(form.errors["links"]), "#news-editor .paste-error")
     return layout_change(
         request,
         pk,

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -62,6 +62,7 @@ def zone_examples(show: Show, new_zone: str, *, now: datetime, limit: int = 2) -
     old, new = show.zone, Show(time_zone=new_zone).zone
     examples = []
     for episode in episodes:
+        assert episode.starts_at is not None  # only timed episodes were fetched
         before, after = episode.starts_at.astimezone(old), episode.starts_at.astimezone(new)
         name = f"Episode {episode.number}" if episode.number is not None else "A draft"
         day = "" if after.date() == before.date() else f"{after:%a %-d %b} "
@@ -90,6 +91,7 @@ def show_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 if changes_zone:
                     # Instants stay; the date an episode airs on is the local one, derived again.
                     for episode in Episode.everything.filter(show=saved, starts_at__isnull=False):
+                        assert episode.starts_at is not None  # as filtered
                         Episode.everything.filter(pk=episode.pk).update(
                             air_date=episode.starts_at.astimezone(saved.zone).date()
                         )
@@ -270,9 +272,12 @@ def add_role(request: HttpRequest, slug: str, user_pk: int) -> HttpResponse:
 class AccountForm(UserCreationForm):
     """A new account from an invitation: username and password (the site's validators)."""
 
-    class Meta(UserCreationForm.Meta):
+    # UserCreationForm.Meta spelled out (django-stubs do not declare it, so it cannot be
+    # subclassed under mypy): the username goes through UsernameField, which normalises it.
+    class Meta:
         model = get_user_model()
         fields = ("username",)
+        field_classes = {"username": UsernameField}
 
 
 @require_http_methods(["GET", "POST"])

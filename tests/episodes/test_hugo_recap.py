@@ -173,6 +173,13 @@ def test_broken_front_matter_is_an_error_with_its_line() -> None:
     assert "not valid YAML" in caught.value.reason
 
 
+@pytest.mark.parametrize("authors", ["5", "true", "Pat Example", "{name: Pat}"])
+def test_authors_that_are_not_a_list_name_no_one(authors: str) -> None:
+    doc = hugo_recap.parse(f"---\ntitle: A - B\nauthors: {authors}\n---\n", today=TODAY)
+
+    assert doc.speakers == []
+
+
 def test_title_without_show_needs_the_show_from_outside() -> None:
     (doc,) = read(
         OLD_STYLE.replace("Community Call - Widgets at Scale", "Widgets at Scale"),

@@ -134,3 +134,18 @@ def test_a_guest_without_a_zone_sees_the_shows(client: Client, episode: Episode)
     html = page(client, "speakers:guest_episode", guest, episode.pk)
     assert "18:00" in html
     assert "your time (Europe/Berlin)" in html
+
+
+def test_a_guest_on_no_show_sees_none_of_its_episodes(
+    client: Client, dana: Speaker, episode: Episode
+) -> None:
+    Speaker.objects.filter(pk=dana.pk).update(show=None)  # as from before speakers had shows
+    dana.refresh_from_db()
+    token = links.ensure_link(dana)
+
+    portal = client.get(reverse("guest_portal", args=[token]))
+    own = client.get(reverse("guest_episode", args=[token, episode.pk]))
+
+    assert portal.status_code == 200
+    assert "Shipping a plugin" not in portal.content.decode()
+    assert own.status_code == 404
