@@ -143,8 +143,8 @@ def test_a_guest_on_no_show_sees_none_of_its_episodes(
     dana.refresh_from_db()
     token = links.ensure_link(dana)
 
-    portal = client.get(reverse("guest_portal", args=[token]))
-    own = client.get(reverse("guest_episode", args=[token, episode.pk]))
+    portal = client.get(reverse("speakers:guest_portal", args=[token]))
+    own = client.get(reverse("speakers:guest_episode", args=[token, episode.pk]))
 
     assert portal.status_code == 200
     assert "Shipping a plugin" not in portal.content.decode()
