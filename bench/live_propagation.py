@@ -46,9 +46,10 @@ for position in range(1, 11):
                            planned_seconds=600, planned_max_seconds=600)
 user = get_user_model().objects.create_user("caller", password="bench-password")
 ShowRole.objects.create(show=show, user=user, role="show_caller")
-from episodes import live_screens, push, stream_access
+from episodes import live_screens, overlays, push, stream_access
 print(episode.pk, new_token(user),
-      push.stream_url(episode.pk, live_screens.TEAM, stream_access.for_user(user)))
+      push.stream_url(episode.pk, live_screens.TEAM, stream_access.for_user(user)),
+      push.stream_url(episode.pk, overlays.AUDIENCE, stream_access.for_overlay(show)))
 """
 
 
@@ -230,12 +231,15 @@ def warm_up(base: str, episode: str, token: str) -> None:
 
 
 def run_level(
-    options: argparse.Namespace, base: str, stream: str, episode: str, token: str,
-    server_pid: int, screens: int,
+    options: argparse.Namespace, base: str, stream: str, overlay_stream: str, episode: str,
+    token: str, server_pid: int, screens: int,
 ) -> dict[str, object]:  # fmt: skip
-    """One level: ``screens`` open, idle CPU, then the commands, their latency and bytes."""
+    """One level: ``screens`` open, idle CPU, then the commands, their latency and bytes; one
+    stream graphics overlay open beside them, its latency apart (it is sent no messages)."""
     client = start_client(base + stream, screens)
     ready = read_json(client)
+    overlay = start_client(base + overlay_stream, 1)
+    read_json(overlay)
     # As a show caller's screen does before the first command: read the state once, so
     # the measured commands do not include the server's first-request warm-up.
     warm_up(base, episode, token)
@@ -251,10 +255,20 @@ def run_level(
     time.sleep(1)
     server_cpu = cpu_seconds(server_pid) - server_cpu  # the commands and their fan-out
     assert client.stdin is not None
+    assert overlay.stdin is not None
     client.stdin.write("done\n")
     client.stdin.flush()
     report = read_json(client)
     client.wait(30)
+    overlay.stdin.write("done\n")
+    overlay.stdin.flush()
+    overlay_report = read_json(overlay)
+    overlay.wait(30)
+    overlay_latencies = sorted(
+        (arrival - at) * 1000
+        for version, (at, _) in sent.items()
+        for arrival in overlay_report["received"].get(str(version), [])
+    )
     latencies, missing = [], 0
     sizes: dict[str, list[int]] = {}
     for version, (at, action) in sent.items():
@@ -279,6 +293,8 @@ def run_level(
         "cpu_ms_per_action": server_cpu / len(ACTIONS) * 1000,
         "bytes": {action: statistics.median(values) for action, values in sizes.items()},
         "connect": ready["connect_seconds"],
+        "overlay_p50": statistics.median(overlay_latencies) if overlay_latencies else float("nan"),
+        "overlay_p95": percentile(overlay_latencies, 0.95) if overlay_latencies else float("nan"),
     }
 
 
@@ -296,13 +312,17 @@ SegmentRun.objects.all().delete()
 
 def measure(options: argparse.Namespace, env: dict[str, str]) -> dict[str, object]:
     manage(env, "migrate", "--noinput", "-v", "0")
-    episode, token, stream = run_python(env, SETUP).split()
+    episode, token, stream, overlay_stream = run_python(env, SETUP).split()
     args = ["--workers", str(options.workers)] if options.workers > 1 else []
     levels = []
     with served(env, args, server_pid=True) as (base, server_pid):
         for screens in options.levels:
             reset_show(env)
-            levels.append(run_level(options, base, stream, episode, token, server_pid, screens))
+            levels.append(
+                run_level(
+                    options, base, stream, overlay_stream, episode, token, server_pid, screens
+                )
+            )
         connect = {}
         if not options.no_connect:
             for screens in (1000, 5000):
@@ -354,7 +374,7 @@ def main() -> None:
     print(f"database: {options.database}; {processes}; open-files limit {limit}")
     print(f"{len(ACTIONS)} commands per level (start, then add_time/pause/resume/next/message)")
     print("screens  p50 ms  p95 ms  max ms  errors  idle CPU %  CPU ms/command  bytes/screen: "
-          "pause resume add_time next message")  # fmt: skip
+          "pause resume add_time next message  overlay p50/p95 ms")  # fmt: skip
     worst_errors = 0
     for level in figures["levels"]:
         sizes = level["bytes"]
@@ -365,6 +385,7 @@ def main() -> None:
             f"  {sizes.get('pause', 0):5.0f} {sizes.get('resume', 0):6.0f}"
             f" {sizes.get('add_time', 0):8.0f} {sizes.get('next', 0):4.0f}"
             f" {sizes.get('message', 0):7.0f}"
+            f"  {level['overlay_p50']:7.1f}/{level['overlay_p95']:.1f}"
         )
     connect = figures["connect"]
     if connect:
@@ -383,7 +404,9 @@ def main() -> None:
         f"pause_bytes={last['bytes'].get('pause', 0):.0f} "
         f"add_time_bytes={last['bytes'].get('add_time', 0):.0f} "
         f"next_bytes={last['bytes'].get('next', 0):.0f} "
-        f"message_bytes={last['bytes'].get('message', 0):.0f} errors={worst_errors}"
+        f"message_bytes={last['bytes'].get('message', 0):.0f} "
+        f"overlay_p50_{last['screens']}={last['overlay_p50']:.1f} "
+        f"overlay_p95_{last['screens']}={last['overlay_p95']:.1f} errors={worst_errors}"
     )
 
 
