@@ -87,6 +87,11 @@ def wait_for(
 
 def shot(page: Page, name: str) -> Image.Image:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    # What is coming in has finished its transition: the picture as it stays on the stream.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.g.on')]"
+        ".every((el) => getComputedStyle(el).opacity === '1')"
+    )
     png = page.screenshot(omit_background=True)
     (SHOTS / f"overlay-{name}.png").write_bytes(png)
     image = Image.open(io.BytesIO(png)).convert("RGBA")
