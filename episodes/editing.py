@@ -77,7 +77,7 @@ class Actor:
     now: datetime
 
 
-# What live screens show of each model (episodes/onair.py snapshot): an edit of anything else
+# What live screens show of each model (episodes/live_screens.py): an edit of anything else
 # (notes, news, the hook, links) refreshes editors only and pushes nothing to a screen.
 SHOWN_ON_AIR: dict[type[models.Model], frozenset[str]] = {
     Episode: frozenset({"title", "number", "starts_at", "air_date", "hard_out_at"}),
@@ -474,13 +474,13 @@ def delete(obj: Ordered, expected_layout: int, actor: Actor) -> None:
         check_positions_kept(episode, opening_at=obj.position)
     with transaction.atomic():
         claim_layout(episode, expected_layout, actor, on_air=not isinstance(obj, NewsItem))
-        snapshot = snapshot_of(obj)
+        kept = copy_for_undo(obj)
         siblings = siblings_of(obj)
         position = obj.position
         obj.delete()
         ordering.close_gap(siblings, position)
         label = obj.title if not isinstance(obj, Question) else obj.text[:60]
-        record(episode, actor, "delete", f"delete “{label}”", {"kind": "restore", **snapshot})
+        record(episode, actor, "delete", f"delete “{label}”", {"kind": "restore", **kept})
 
 
 def move(obj: Ordered, to_index: int, expected_layout: int, actor: Actor) -> None:
@@ -511,34 +511,37 @@ def parent_of(obj: Ordered) -> int:
     return obj.segment_id if isinstance(obj, Question) else obj.episode_id
 
 
-def snapshot_of(obj: Ordered) -> dict[str, Any]:
+def copy_for_undo(obj: Ordered) -> dict[str, Any]:
+    """What undoing a delete needs of ``obj``: its fields, addressees and questions, as JSON."""
     fields = {
         f.attname: getattr(obj, f.attname)
         for f in obj._meta.concrete_fields
         if f.attname != "version"
     }
-    snapshot: dict[str, Any] = {"model": NAMES[type(obj)], "fields": to_json(fields)}
+    kept: dict[str, Any] = {"model": NAMES[type(obj)], "fields": to_json(fields)}
     if isinstance(obj, Question):
-        snapshot["addressed_to"] = list(obj.addressed_to.values_list("pk", flat=True))
+        kept["addressed_to"] = list(obj.addressed_to.values_list("pk", flat=True))
     if isinstance(obj, Segment):
-        snapshot["questions"] = [snapshot_of(q) for q in obj.questions.all()]
-    return snapshot
+        kept["questions"] = [copy_for_undo(q) for q in obj.questions.all()]
+    return kept
 
 
-def restore(snapshot: dict[str, Any]) -> models.Model:
-    model = MODELS[snapshot["model"]]
-    fields = from_json(model, snapshot["fields"])
+def recreate_from_copy(copy: dict[str, Any]) -> models.Model:
+    """A deleted row made again from :func:`copy_for_undo`'s copy (its questions too), under
+    its old id where that is still free."""
+    model = MODELS[copy["model"]]
+    fields = from_json(model, copy["fields"])
     if model._default_manager.filter(pk=fields["id"]).exists():
         fields.pop("id")
     obj = model(**fields)
     obj.save(force_insert=True)
     if isinstance(obj, Question):
         obj.addressed_to.set(
-            Appearance.objects.filter(pk__in=snapshot["addressed_to"], episode=obj.segment.episode)
+            Appearance.objects.filter(pk__in=copy["addressed_to"], episode=obj.segment.episode)
         )
-    for question in snapshot.get("questions", []):
+    for question in copy.get("questions", []):
         question["fields"]["segment_id"] = obj.pk
-        restore(question)
+        recreate_from_copy(question)
     return obj
 
 
@@ -613,12 +616,12 @@ def remove_guest(appearance: Appearance, expected_layout: int, actor: Actor) -> 
     episode = appearance.episode
     with transaction.atomic():
         claim_layout(episode, expected_layout, actor, on_air=True)
-        undo = {"kind": "restore", **appearance_snapshot(appearance)}
+        undo = {"kind": "restore", **appearance_copy(appearance)}
         appearance.delete()
         record(episode, actor, "delete", f"take {appearance.speaker.name} off", undo)
 
 
-def appearance_snapshot(appearance: Appearance) -> dict[str, Any]:
+def appearance_copy(appearance: Appearance) -> dict[str, Any]:
     fields = {
         f.attname: getattr(appearance, f.attname)
         for f in Appearance._meta.concrete_fields
@@ -804,7 +807,7 @@ def apply_undo(episode: Episode, undo: dict[str, Any], actor: Actor) -> None:
         position = min(fields["position"], ordering.next_position(siblings))
         undo["fields"]["position"] = position
         ordering.open_gap(siblings, position)
-        restore(undo)
+        recreate_from_copy(undo)
     elif kind == "order":
         model = MODELS[undo["model"]]
         claim_layout(episode, None, actor, on_air=model is not NewsItem)
