@@ -8,6 +8,7 @@
 
 import { applyChange } from "./changes.js";
 import { onAirNow, nextChangeMs } from "./graphics.js";
+import { useLooks } from "./looks-link.js";
 
 const config = JSON.parse(document.getElementById("live-config").textContent);
 const canvas = document.querySelector("[data-live]");
@@ -161,28 +162,10 @@ async function fetchState() {
   }
   if (!response.ok) throw new Error(`state ${response.status}`);
   const answer = await response.json();
-  useLooks(answer.looks);
+  useLooks(document, answer.looks); // new looks saved on the settings page
   return answer.state;
 }
 
-// The show's looks (colours, font, size) changed on the settings page: take the new stylesheet.
-function useLooks(url) {
-  const link = [...document.querySelectorAll("link[data-looks]")].at(-1); // the newest
-  if (!url || !link || link.getAttribute("href") === url) return;
-  const next = link.cloneNode();
-  next.href = url;
-  next.addEventListener(
-    "load",
-    () => {
-      for (const older of document.querySelectorAll("link[data-looks]")) {
-        if (older === next) break;
-        older.remove();
-      }
-    },
-    { once: true },
-  );
-  link.after(next);
-}
 
 function stopAll() {
   revoked = true;
