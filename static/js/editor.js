@@ -207,8 +207,10 @@ document.addEventListener("htmx:configRequest", (event) => {
 
 document.addEventListener("htmx:beforeSwap", (event) => {
   const detail = event.detail;
-  if (detail.requestConfig?.path === editor?.dataset.bodyUrl && pending.size) {
-    // A save is on its way: its answer goes into the fields it came from. Refresh after it.
+  if (detail.requestConfig?.path === editor?.dataset.bodyUrl && (pending.size || searching())) {
+    // A save is on its way (its answer goes into the fields it came from), or a name was typed
+    // in the guest search after this refresh left (it would empty the results). The shown
+    // revision did not move, so the poll refreshes once the save has landed or the search is done.
     detail.shouldSwap = false;
     return;
   }

@@ -223,3 +223,43 @@ def test_an_invalid_value_stays_with_its_message_when_the_editor_refreshes(
     planned.press("Tab")
     wait_until(lambda: Segment.objects.get(pk=news.pk).planned_seconds == 240, "saved")
     expect(error).to_be_empty()
+
+
+def test_a_refresh_on_its_way_leaves_a_guest_search_and_its_results_alone(
+    producers: list[Page], show: Show
+) -> None:
+    _news, demo = news_and_demo(producers, show, 9, "Widgets")
+    first, second = producers
+    held: list[Route] = []
+
+    def hold_one_refresh(route: Route) -> None:
+        if not held:
+            held.append(route)  # answered below, once a name is typed and its results shown
+        else:
+            route.continue_()
+
+    second.route(lambda url: "part=body" in url, hold_one_refresh)
+    second.evaluate(
+        """() => {
+          window.refreshesAnswered = 0;
+          document.addEventListener("htmx:afterRequest", (event) => {
+            if (event.detail.requestConfig?.path?.includes("part=body")) window.refreshesAnswered++;
+          });
+        }"""
+    )
+    # Someone else's change sends the second editor's refresh on its way, while its search is empty.
+    with second.expect_request(lambda request: "part=body" in request.url):
+        first.locator(f"#segment-{demo.pk} [name=title]").fill("Live demo")
+        first.locator(f"#segment-{demo.pk} [name=title]").press("Tab")
+    second.locator("#guest-search-input").fill("Ravi Rao")
+    add = second.get_by_role("button", name="Add “Ravi Rao” as someone new")
+    expect(add).to_be_visible()
+
+    held[0].continue_()  # the refresh lands now, under the results
+    second.wait_for_function("() => window.refreshesAnswered >= 1")
+    expect(second.locator("#guest-search-input")).to_have_value("Ravi Rao")
+    add.click()
+    expect(second.locator(".guest", has_text="Ravi Rao")).to_be_visible()
+    # With the search done, the editor catches up with the change it held back.
+    expect(second.locator(f"#segment-{demo.pk} [name=title]")).to_have_value("Live demo")
+    assert first.js_errors == second.js_errors == []  # type: ignore[attr-defined]

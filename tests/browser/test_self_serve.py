@@ -54,9 +54,6 @@ def join(browser: Browser, base: str, email: str, username: str) -> Page:
     return page
 
 
-# A known race, seen once in CI under load (issue #16's note): the editor's refresh, already on its
-# way when "Add someone" is typed into, replaces the search results before they are clicked.
-@pytest.mark.flaky(reruns=1)
 def test_a_producer_sets_up_a_show_without_the_admin(
     live_server: object, browser: Browser, context: BrowserContext, page: Page, settings: object
 ) -> None:
