@@ -198,7 +198,9 @@ def read_json(process: subprocess.Popen[str]) -> dict:
     return json.loads(line)
 
 
-def command(base: str, episode: str, token: str, action: str) -> tuple[float, int]:
+def command(base: str, episode: str, token: str, action: str) -> tuple[float, float, int]:
+    """Sends one command on a new connection: when it was sent, when its answer was read, and
+    the version it made."""
     import http.client
 
     parts = urlsplit(base)
@@ -211,10 +213,26 @@ def command(base: str, episode: str, token: str, action: str) -> tuple[float, in
     )  # fmt: skip
     response = connection.getresponse()
     data = json.loads(response.read())
+    answered = time.time()
     connection.close()
     if response.status != 200:
         raise RuntimeError(f"{action}: {response.status} {data}")
-    return sent, data["version"]
+    return sent, answered, data["version"]
+
+
+def floor_request(base: str) -> float:
+    """The round trip of the cheapest request through Django on this server (a redirect with
+    no query), on a new connection as the commands are: the floor under a command's answer."""
+    import http.client
+
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    sent = time.perf_counter()
+    connection.request("GET", "/favicon.ico")
+    connection.getresponse().read()
+    took = (time.perf_counter() - sent) * 1000
+    connection.close()
+    return took
 
 
 def warm_up(base: str, episode: str, token: str) -> None:
@@ -248,10 +266,13 @@ def run_level(
     idle = (cpu_seconds(server_pid) - idle_cpu) / (time.time() - idle_wall) * 100
     server_cpu = cpu_seconds(server_pid)
     sent: dict[int, tuple[float, str]] = {}
+    answers, floors = [], []
     for action in ACTIONS:
-        at, version = command(base, episode, token, action)
+        at, answered, version = command(base, episode, token, action)
         sent[version] = (at, action)
+        answers.append((answered - at) * 1000)
         time.sleep(options.gap)
+        floors.append(floor_request(base))
     time.sleep(1)
     server_cpu = cpu_seconds(server_pid) - server_cpu  # the commands and their fan-out
     assert client.stdin is not None
@@ -295,6 +316,8 @@ def run_level(
         "connect": ready["connect_seconds"],
         "overlay_p50": statistics.median(overlay_latencies) if overlay_latencies else float("nan"),
         "overlay_p95": percentile(overlay_latencies, 0.95) if overlay_latencies else float("nan"),
+        "answer_p50": statistics.median(answers),
+        "floor_p50": statistics.median(floors),
     }
 
 
@@ -374,7 +397,7 @@ def main() -> None:
     print(f"database: {options.database}; {processes}; open-files limit {limit}")
     print(f"{len(ACTIONS)} commands per level (start, then add_time/pause/resume/next/message)")
     print("screens  p50 ms  p95 ms  max ms  errors  idle CPU %  CPU ms/command  bytes/screen: "
-          "pause resume add_time next message  overlay p50/p95 ms")  # fmt: skip
+          "pause resume add_time next message  overlay p50/p95 ms  answer p50  floor p50")  # fmt: skip
     worst_errors = 0
     for level in figures["levels"]:
         sizes = level["bytes"]
@@ -385,8 +408,13 @@ def main() -> None:
             f"  {sizes.get('pause', 0):5.0f} {sizes.get('resume', 0):6.0f}"
             f" {sizes.get('add_time', 0):8.0f} {sizes.get('next', 0):4.0f}"
             f" {sizes.get('message', 0):7.0f}"
-            f"  {level['overlay_p50']:7.1f}/{level['overlay_p95']:.1f}"
+            f"  {level['overlay_p50']:7.1f}/{level['overlay_p95']:<6.1f}"
+            f"  {level['answer_p50']:10.1f}  {level['floor_p50']:9.1f}"
         )
+    print(
+        "(answer: the command's own round trip, sent to answer read; floor: the cheapest request"
+        " through Django on the same server, between the commands)"
+    )
     connect = figures["connect"]
     if connect:
         print(
@@ -398,9 +426,16 @@ def main() -> None:
         for level in figures["levels"]
     )
     last = figures["levels"][-1]
+    idle_1000 = "".join(
+        f"idle_cpu_pct_1000={level['idle_cpu']:.2f} "
+        for level in figures["levels"]
+        if level["screens"] == 1000 and last["screens"] != 1000
+    )
     print(
         f"RESULT database={options.database} workers={options.workers} {by_level} "
-        f"idle_cpu_pct_{last['screens']}={last['idle_cpu']:.2f} "
+        f"{idle_1000}idle_cpu_pct_{last['screens']}={last['idle_cpu']:.2f} "
+        f"answer_p50_1={figures['levels'][0]['answer_p50']:.1f} "
+        f"floor_p50={figures['levels'][0]['floor_p50']:.1f} "
         f"pause_bytes={last['bytes'].get('pause', 0):.0f} "
         f"add_time_bytes={last['bytes'].get('add_time', 0):.0f} "
         f"next_bytes={last['bytes'].get('next', 0):.0f} "
