@@ -105,13 +105,20 @@ class EpisodeDocument:
 
     def summary(self) -> str:
         """One line a person can check an import by."""
+        show = self.show_name or self.show_slug or "(no show)"
         number = f"#{self.number}" if self.number is not None else "(no number)"
         when = self.air_date.isoformat() if self.air_date else "no date"
+        title = f"“{self.title}”" if self.title else "(untitled)"
+        questions = sum(len(s.questions) for s in self.segments)
         return (
-            f"{self.show_name} {number} {when} “{self.title}”: {len(self.segments)} segments, "
-            f"{sum(len(s.questions) for s in self.segments)} questions, {len(self.news)} news, "
+            f"{show} {number} {when} {title}: {counted(len(self.segments), 'segment')}, "
+            f"{counted(questions, 'question')}, {len(self.news)} news, "
             f"speakers: {', '.join(self.speaker_names()) or 'none'}"
         )
+
+
+def counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")

@@ -98,7 +98,8 @@ class ImportSummary:
             link = f" <{item.url}>" if item.url else " (no link)"
             out.append(f"    - {item.title or '(untitled)'}{link}")
         if self.kept_as_notes:
-            out.append(f"  kept only as notes ({len(self.kept_as_notes)} lines):")
+            count = len(self.kept_as_notes)
+            out.append(f"  kept only as notes ({count} line{'' if count == 1 else 's'}):")
             for kept in self.kept_as_notes:
                 out.append(f"    line {kept.line}, in {kept.where}: {kept.text}")
         else:
