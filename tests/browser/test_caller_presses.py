@@ -48,3 +48,25 @@ def test_five_quick_plus_presses_add_five_minutes_without_a_warning(
     expect(page.get_by_test_id("caller-remaining")).to_have_text(re.compile(r"^9:5\d$"))
     assert LiveState.objects.get(episode=episode).added_ms == 5 * 60_000
     expect(page.locator("#caller-notice")).not_to_contain_text("moved on")
+
+
+def test_with_the_stream_down_the_caller_sees_their_own_press_from_its_answer(
+    context: BrowserContext, server: Server, episode: Episode
+) -> None:
+    """No stream and no polling tick: the page's timers are stopped (Playwright's clock), so
+    the only way the press can show is the command's answer and the fetch it starts at once."""
+    log_in(context, server.url, make_user((episode.show, Role.SHOW_CALLER), username="caller"))
+    page = context.new_page()
+    now = timezone.now()
+    page.clock.install(time=now)
+    page.clock.pause_at(now + timedelta(seconds=1))  # no timer fires from here on
+    page.route("**/live/stream/**", lambda route: route.abort())
+    page.goto(f"{server.url}/episodes/{episode.pk}/live/caller/")
+    root = page.locator("[data-live]")
+    expect(root).to_have_attribute("data-state", "ready")
+    expect(root).not_to_have_attribute("data-connection", re.compile("^(live|connecting)$"))
+
+    page.keyboard.press("Space")  # start
+    expect(root).to_have_attribute("data-state", "running")
+    expect(page.locator(".caller-segment")).to_have_text("News")
+    assert LiveState.objects.get(episode=episode).state == "running"
