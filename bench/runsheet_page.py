@@ -4,10 +4,10 @@ Builds episodes of 6, 15 and 100 segments (2 questions each, 3 guests, 10 news i
 the app with uvicorn as bin/run does (DEBUG off, so Django's cached template loader), and
 requests over one kept-alive connection, interleaved:
 
-- ``jinja2``: the editor page as the app renders it, its body from jinja2/episodes/editor/
-  (bench/urls.py ``editor_with``: the editor's view, queries and rows);
-- ``django``: the same view, queries and rows, its body rendered from bench/templates/, a
-  Django-template copy of the same markup (cached loader);
+- ``django``: the editor page as the app renders it, its body from templates/episodes/editor/
+  (bench/urls.py ``editor_with``: the editor's view, queries and rows; cached loader);
+- ``jinja2``: the same view, queries and rows, its body rendered from jinja2/episodes/editor/,
+  a Jinja2 copy of the same markup;
 - ``minimal``: a bare view of the same rows from one prefetched query (the floor).
 
 Then, in one process without HTTP or queries, it renders the body alone from one prepared
