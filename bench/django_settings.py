@@ -1,14 +1,19 @@
 """The project's settings plus the bench's own URLs (the baseline views live in bench/urls.py),
-and bench/templates/ for the Django-template copy of the editor's fragments that
-bench/runsheet_page.py renders beside the app's Jinja2 ones."""
+and a Jinja2 engine over bench/jinja2/ for the copy of the editor's markup that
+bench/runsheet_page.py renders beside the app's Django templates. The Django engine stays
+first, so a template the app renders without naming an engine is its own."""
 
 from showrunner.settings import *  # noqa: F403
 from showrunner.settings import BASE_DIR, TEMPLATES
 
 ROOT_URLCONF = "bench.urls"
 
-django_engine, *other_engines = TEMPLATES
 TEMPLATES = [
-    {**django_engine, "DIRS": [*django_engine["DIRS"], BASE_DIR / "bench" / "templates"]},
-    *other_engines,
+    *TEMPLATES,
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "bench" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "bench.jinja_env.environment"},
+    },
 ]

@@ -1,18 +1,22 @@
 """The episode editor rendered by Django templates and by Jinja2, on equal terms.
 
-Builds episodes of 6, 15 and 100 segments (2 questions each, 3 guests, 10 news items), serves
-the app with uvicorn as bin/run does (DEBUG off, so Django's cached template loader), and
-requests over one kept-alive connection, interleaved:
+The app renders the editor with Django templates; this keeps the measure that decided it
+(DEVELOPERS.md, "Templates") repeatable. Builds episodes of 6, 15 and 100 segments (2
+questions each, 3 guests, 10 news items), serves the app with uvicorn as bin/run does (DEBUG
+off, so Django's cached template loader), and requests over one kept-alive connection,
+interleaved:
 
-- ``jinja2``: the editor page as the app renders it, its body from jinja2/episodes/editor/
+- ``django``: the editor page as the app renders it, its body from templates/episodes/editor/
   (bench/urls.py ``editor_with``: the editor's view, queries and rows);
-- ``django``: the same view, queries and rows, its body rendered from bench/templates/, a
-  Django-template copy of the same markup (cached loader);
+- ``jinja2``: the same view, queries and rows, its body rendered from bench/jinja2/, the
+  bench's Jinja2 copy of the same markup (its environment in bench/jinja_env.py, an engine
+  of bench/django_settings.py only);
 - ``minimal``: a bare view of the same rows from one prefetched query (the floor).
 
-Then, in one process without HTTP or queries, it renders the body alone from one prepared
-context with each engine. Prints milliseconds per page and per render, the ratio
-Django/Jinja2 at each size, and ends with a RESULT line.
+The rows, with the select options and addressee chips pre-rendered in them, are built by the
+same code for both. Then, in one process without HTTP or queries, it renders the body alone
+from one prepared context with each engine. Prints milliseconds per page and per render, the
+ratio Django/Jinja2 at each size, and ends with a RESULT line.
 
     .venv/bin/python bench/runsheet_page.py [--requests 100]
 """

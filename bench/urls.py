@@ -29,8 +29,9 @@ def minimal_runsheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 def editor_with(request: HttpRequest, pk: int, engine: str) -> HttpResponse:
     """The editor's page as episodes.views.editor.editor renders it (the same queries, the same
-    rows), its body rendered by the template engine named ``engine``: "jinja2" renders the
-    app's jinja2/episodes/editor/, "django" the copy in bench/templates/."""
+    rows), its body rendered by the template engine named ``engine``: "django" is the app's
+    own (templates/episodes/editor/), "jinja2" the bench's Jinja2 copy of the same markup
+    (bench/jinja2/episodes/editor/)."""
     if engine not in ("django", "jinja2"):
         raise Http404(engine)
     episode = editor.load(request, pk)

@@ -135,15 +135,6 @@ TEMPLATES = [
             ],
         },
     },
-    {
-        # The editor's fragments, which render every row of an episode on each load and layout
-        # change: Jinja2 renders them in 70-75% of the time Django templates take at 15
-        # segments (bench/runsheet_page.py; DEVELOPERS.md, "Templates").
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "showrunner.jinja_env.environment"},
-    },
 ]
 
 # SQLite under var/ by default; DATABASE_URL (postgres://...) selects PostgreSQL.

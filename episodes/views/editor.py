@@ -196,11 +196,10 @@ def render_part(
     with_history: bool = True,
     **extra: Any,
 ) -> HttpResponse:
-    """An editor fragment (Jinja2) with all of :func:`editor_context`, times in the show's
-    zone."""
+    """An editor fragment with all of :func:`editor_context`, times in the show's zone."""
     with timezone.override(episode.show.zone):
         context = editor_context(request, episode, with_history=with_history, **extra)
-        return render(request, template, context, status=status, using=editor_rows.ENGINE)
+        return render(request, template, context, status=status)
 
 
 def layout_response(request: HttpRequest, pk: int, message: str = "") -> HttpResponse:
@@ -261,7 +260,7 @@ def saved_response(
         if field in TIMING.get(type(saved), set()):
             sheet = episode.run_sheet(now=who.now)
             context.update(sheet=sheet, times=editor_rows.time_rows(episode, sheet))
-        return render(request, "episodes/editor/_saved.html", context, using=editor_rows.ENGINE)
+        return render(request, "episodes/editor/_saved.html", context)
 
 
 def error_text(errors: Iterable[object]) -> str:
@@ -286,9 +285,7 @@ def editor(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render_part(request, "episodes/editor/_body.html", episode)
     with timezone.override(episode.show.zone):
         context = editor_context(request, episode)
-        body = render_to_string(
-            "episodes/editor/_body.html", context, request=request, using=editor_rows.ENGINE
-        )
+        body = render_to_string("episodes/editor/_body.html", context, request=request)
     page = {**context, "body": SafeString(body), "delete_blocked": editing.deletable(episode)}
     return render(request, "episodes/editor/page.html", page)
 
@@ -528,7 +525,6 @@ def edit_contact(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
             "episodes/editor/_contact_saved.html",
             {"appearance": appearance, "field": field, "value": before, "status": ""},
             status=409,
-            using=editor_rows.ENGINE,
         )
         message = escape(
             f"Someone changed this meanwhile to “{before}”. Yours was not saved; "
@@ -540,7 +536,6 @@ def edit_contact(request: HttpRequest, pk: int, appearance_pk: int) -> HttpRespo
         request,
         "episodes/editor/_contact_saved.html",
         {"appearance": appearance, "field": field, "value": value, "status": "Saved."},
-        using=editor_rows.ENGINE,
     )
 
 
@@ -701,7 +696,6 @@ def search_speakers(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "add_guest_url": reverse("episodes:add_guest", args=[episode.pk]),
         },
-        using=editor_rows.ENGINE,
     )
 
 

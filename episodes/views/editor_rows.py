@@ -20,9 +20,6 @@ from ..models import Appearance, Episode, Question, Segment
 from ..runsheet import RunSheet
 from ..templatetags.showtime import kind_label, minutes_text, planned_input, row_times
 
-# The editor's fragments are Jinja2 templates (jinja2/episodes/editor/; DEVELOPERS.md says why).
-ENGINE = "jinja2"
-
 # An id no row has: reversed in its place, then replaced by each row's own id.
 SLOT = 987654321987654321
 
@@ -126,9 +123,12 @@ class EditorRows:
 
 
 def rendered_once(name: str, variants: dict[Any, dict[str, Any]]) -> dict[Any, SafeString]:
-    """Render a small fragment once per distinct value instead of once per row."""
-    template = get_template(name, using=ENGINE)
-    return {key: SafeString(template.render(context)) for key, context in variants.items()}
+    """Render a small fragment once per distinct value instead of once per row. It goes inside
+    an element of each row, so without the newline that ends the template's file."""
+    template = get_template(name)
+    return {
+        key: SafeString(template.render(context).rstrip("\n")) for key, context in variants.items()
+    }
 
 
 def history_hint(kind: str, usual: dict[str, tuple[float, int]]) -> str:

@@ -140,6 +140,10 @@ def test_a_producer_sets_up_a_show_without_the_admin(
     page.locator(".guest", has_text="Dana Li").get_by_test_id("contact-pronouns").press("Tab")
     dana_was = page.locator(".guest", has_text="Dana Li").locator('input[name="was"]')
     expect(dana_was.nth(1)).to_have_value("she/her")
+    # The save moved the revision, so the open editor refreshes and replaces the guests' rows:
+    # wait for that before scrolling to one (it was detached under the scroll now and then).
+    revision = Episode.objects.get(pk=episode.pk).revision
+    expect(page.locator("#editor-state")).to_have_attribute("data-revision", str(revision))
     page.locator(".guest", has_text="Dana Li").scroll_into_view_if_needed()
     shot(page, "editor-guest-contacts")
     assert Speaker.objects.get(name="Ravi Rao").email == "ravi@example.org"

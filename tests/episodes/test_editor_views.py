@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -609,3 +610,53 @@ def test_guest_link_changes_move_the_revision_open_editors_follow(
     producer.post(url("episodes:guest_link", episode.pk, dana.pk), {"action": "new"}, **HX)
 
     assert Episode.objects.get(pk=episode.pk).revision == before + 1
+
+
+NOT_IN_CONTEXT = "NOT-IN-CONTEXT"
+
+
+@pytest.fixture
+def names_checked(settings: Any) -> None:
+    """Templates write a marker for any name they are not given (Django's default is "")."""
+    django_engine, *others = settings.TEMPLATES
+    options = {**django_engine["OPTIONS"], "string_if_invalid": NOT_IN_CONTEXT}
+    settings.TEMPLATES = [{**django_engine, "OPTIONS": options}, *others]
+
+
+@pytest.mark.usefixtures("names_checked")
+def test_editor_fragments_name_only_what_they_are_given(producer: Client, episode: Episode) -> None:
+    news = episode.segments.get(title="News")
+    dana = episode.appearances.get()
+    template = editing.template_of(episode.show)
+    make_speaker(show=make_show(), name="Dana Elsewhere")
+
+    answers = [
+        producer.get(url("episodes:episode_editor", episode.pk) + "?part=body", **HX),
+        producer.post(url("episodes:guest_link", episode.pk, dana.pk), {"action": "new"}, **HX),
+        producer.post(
+            url("episodes:edit_segment", episode.pk, news.pk),
+            {"planned": "5", "version": 1},
+            **hx("planned"),
+        ),
+        producer.post(
+            url("episodes:add_segment", episode.pk),
+            {"layout_version": Episode.objects.get(pk=episode.pk).layout_version},
+            **HX,
+        ),
+        producer.post(
+            url("episodes:edit_contact", episode.pk, dana.pk),
+            {"field": "pronouns", "pronouns": "she/her", "was": ""},
+            **HX,
+        ),
+        producer.post(
+            url("episodes:edit_contact", episode.pk, dana.pk),
+            {"field": "pronouns", "pronouns": "they/them", "was": ""},
+            **HX,
+        ),
+        producer.get(url("episodes:search_speakers", episode.pk), {"q": "Dana"}, **HX),
+        producer.get(url("episodes:episode_editor", template.pk) + "?part=body", **HX),
+    ]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 200, 409, 200, 200]
+    for answer in answers:
+        assert NOT_IN_CONTEXT not in answer.content.decode()

@@ -63,7 +63,7 @@ def test_make_copy_replace_and_revoke_a_link(producer: Client, appearance: Appea
 def test_an_expiry_date(producer: Client, appearance: Appearance) -> None:
     act(producer, appearance, "new")
     html = act(producer, appearance, "expiry", expires="2030-01-31")
-    assert "Dana Li&#39;s link works until the end of 31 January 2030." in html
+    assert "Dana Li&#x27;s link works until the end of 31 January 2030." in html
     appearance.speaker.refresh_from_db()
     expires = appearance.speaker.link_expires_at
     assert expires is not None
