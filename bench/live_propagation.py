@@ -337,6 +337,9 @@ def measure(options: argparse.Namespace, env: dict[str, str]) -> dict[str, objec
     manage(env, "migrate", "--noinput", "-v", "0")
     episode, token, stream, overlay_stream = run_python(env, SETUP).split()
     args = ["--workers", str(options.workers)] if options.workers > 1 else []
+    if options.workers == 1 and not options.watch:
+        # As bin/run starts it: a process that knows it is alone watches nothing.
+        env = {**env, "SHOWRUNNER_SINGLE_PROCESS": "true"}
     levels = []
     with served(env, args, server_pid=True) as (base, server_pid):
         for screens in options.levels:
@@ -382,6 +385,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="uvicorn worker processes (one node, several cores)"
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="one process that still watches for other processes' changes (as a deployment "
+        "that may start more does); without it one process runs as bin/run starts it",
+    )
     options = parser.parse_args()
     limit = raise_open_files()
     if options.client:
@@ -391,9 +400,12 @@ def main() -> None:
     with bench_database(options.database, options.postgres_url) as env:
         figures = measure(options, env)
 
-    processes = (
-        "one uvicorn process" if options.workers == 1 else f"{options.workers} uvicorn workers"
-    )
+    if options.workers > 1:
+        processes = f"{options.workers} uvicorn workers, each watching for the others' changes"
+    elif options.watch:
+        processes = "one uvicorn process, watching for other processes' changes"
+    else:
+        processes = "one uvicorn process, alone (as bin/run starts it: no watcher)"
     print(f"database: {options.database}; {processes}; open-files limit {limit}")
     print(f"{len(ACTIONS)} commands per level (start, then add_time/pause/resume/next/message)")
     print("screens  p50 ms  p95 ms  max ms  errors  idle CPU %  CPU ms/command  bytes/screen: "
