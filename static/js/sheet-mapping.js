@@ -9,4 +9,5 @@ if (form) {
       form.requestSubmit(update);
     }
   });
+  form.dataset.follows = "true"; // from here on, a changed column updates the preview
 }

@@ -18,12 +18,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROUNDS = 12
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+def wait_until(
+    condition: Callable[[], bool], what: str, timeout: float = 10.0, page: Page | None = None
+) -> None:
+    """Polls ``condition`` until a deadline. Give ``page`` where the page has a route handler:
+    Playwright runs handlers only inside its own calls, so the wait goes through the page
+    (a plain sleep would leave a routed request unanswered until the deadline)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"Still not true after {timeout:.0f} s: {what}")
-        time.sleep(0.05)
+        if page is not None:
+            page.wait_for_timeout(50)
+        else:
+            time.sleep(0.05)
 
 
 def title_in_db(segment: Segment) -> str:
@@ -186,14 +194,16 @@ def test_typing_in_the_next_cell_while_the_last_one_saves_is_no_conflict(
     page.route(f"**/edit/segments/{news.pk}/", hold_the_first_save)
     page.locator(f"#segment-{news.pk} [name=planned]").fill("7")
     page.locator(f"#segment-{news.pk} [name=planned]").press("Tab")
-    wait_until(lambda: bool(held), "the first save was sent")
+    wait_until(lambda: bool(held), "the first save was sent", page=page)
     page.locator(f"#segment-{news.pk} [name=title]").fill("Headlines")
     held[0].continue_()
-    wait_until(lambda: Segment.objects.get(pk=news.pk).planned_seconds == 420, "first saved")
+    wait_until(
+        lambda: Segment.objects.get(pk=news.pk).planned_seconds == 420, "first saved", page=page
+    )
     expect(page.locator(f"#segment-{news.pk}-version")).to_have_value("2")
     page.locator(f"#segment-{news.pk} [name=title]").press("Tab")
 
-    wait_until(lambda: title_in_db(news) == "Headlines", "the second save landed")
+    wait_until(lambda: title_in_db(news) == "Headlines", "the second save landed", page=page)
     expect(page.locator("[data-testid=conflict]")).to_have_count(0)
     assert page.js_errors == []  # type: ignore[attr-defined]
 
