@@ -10,7 +10,7 @@ seen before anything is saved. Pure: no database.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .document import EVERYONE, EpisodeDocument, KeptAsNotes
+from .document import EVERYONE, EpisodeDocument, KeptAsNotes, counted
 
 KIND_NAMES = {
     "hook": "Hook",
@@ -98,8 +98,7 @@ class ImportSummary:
             link = f" <{item.url}>" if item.url else " (no link)"
             out.append(f"    - {item.title or '(untitled)'}{link}")
         if self.kept_as_notes:
-            count = len(self.kept_as_notes)
-            out.append(f"  kept only as notes ({count} line{'' if count == 1 else 's'}):")
+            out.append(f"  kept only as notes ({counted(len(self.kept_as_notes), 'line')}):")
             for kept in self.kept_as_notes:
                 out.append(f"    line {kept.line}, in {kept.where}: {kept.text}")
         else:
